@@ -1,0 +1,3 @@
+import { workspaceConfig } from '../../vitest.shared';
+
+export default workspaceConfig(import.meta.dirname);
