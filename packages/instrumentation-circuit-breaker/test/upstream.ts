@@ -103,7 +103,7 @@ export async function get(url: string, signal?: AbortSignal): Promise<string> {
 /** What a caller received from one call, in a form two runs can be compared by. */
 export type Settled =
   | { status: 'fulfilled'; value: unknown }
-  | { status: 'rejected'; name: string; message: string; code: unknown; status_: unknown };
+  | { status: 'rejected'; type: string; name: string; message: string; code: unknown; status_: unknown };
 
 export async function settle(p: Promise<unknown>): Promise<Settled> {
   try {
@@ -112,6 +112,7 @@ export async function settle(p: Promise<unknown>): Promise<Settled> {
     const e = err as { name?: string; message?: string; code?: unknown; status?: unknown };
     return {
       status: 'rejected',
+      type: String((err as object | null)?.constructor?.name),
       name: String(e?.name),
       message: String(e?.message),
       code: e?.code,

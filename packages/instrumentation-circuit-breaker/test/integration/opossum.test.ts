@@ -236,13 +236,13 @@ describe('opossum on a real flaky upstream', () => {
     h = harness();
     const name = uniqueName('slow');
     const breaker = breakerOn(name, { timeout: 2000, volumeThreshold: 4 });
-    h.track(instrumentOpossum(breaker, { slowCallThreshold: 0.08 }));
+    h.track(instrumentOpossum(breaker, { slowCallThreshold: 0.3 }));
     await breaker.fire('/ok');
-    await breaker.fire('/slow?ms=120');
+    await breaker.fire('/slow?ms=400');
     await breaker.fire('/ok');
     let r = await readBreaker(h.metrics, name);
     expect(r.value(METRIC_CIRCUIT_BREAKER_WINDOW_SLOW_CALL_RATIO)).toBe(0); // 3 calls < minimum 4
-    await breaker.fire('/slow?ms=120');
+    await breaker.fire('/slow?ms=400');
     r = await readBreaker(h.metrics, name);
     expect(r.value(METRIC_CIRCUIT_BREAKER_WINDOW_SLOW_CALL_RATIO)).toBe(0.5);
   });
