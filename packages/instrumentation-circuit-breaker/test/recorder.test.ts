@@ -1,4 +1,4 @@
-import { findMetric, histogramOf, pointsWith } from '@otel-perf/test-utils';
+import { findMetric, histogramOf, pointsWith, waitFor } from '@otel-perf/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ATTR_CIRCUIT_BREAKER_CALL_OUTCOME,
@@ -29,7 +29,7 @@ afterEach(async () => {
 /** A small home-made breaker: opens after `threshold` failures in a row, half-opens after `resetMs`. */
 class HomeMadeBreaker {
   private failures = 0;
-  private openedAt = 0;
+  openedAt = 0;
   constructor(
     private readonly recorder: BreakerRecorder,
     private readonly threshold: number,
@@ -70,10 +70,10 @@ describe('createBreakerRecorder', () => {
         name,
         window: { type: 'count', size: 10 },
         minimumCalls: 4,
-        config: { failureRatioThreshold: 0.5, resetTimeout: 0.05 },
+        config: { failureRatioThreshold: 0.5, resetTimeout: 0.3 },
       }),
     );
-    const breaker = new HomeMadeBreaker(recorder, 2, 50);
+    const breaker = new HomeMadeBreaker(recorder, 2, 300);
     const ok = () => breaker.call(async () => 'ok');
     const fail = () =>
       breaker.call(async () => {
@@ -90,7 +90,7 @@ describe('createBreakerRecorder', () => {
     expect(r.states).toEqual({ closed: 0, open: 1, half_open: 0 });
     expect(r.value(METRIC_CIRCUIT_BREAKER_WINDOW_CALLS)).toBe(3); // rejected calls are not in the window
     expect(r.value(METRIC_CIRCUIT_BREAKER_WINDOW_FAILURE_RATIO)).toBe(0); // still 3 < 4
-    await new Promise((resolve) => setTimeout(resolve, 60)); // the home-made breaker's reset timeout
+    await waitFor(() => performance.now() - breaker.openedAt >= 300, { what: 'the reset timeout' });
     await ok();
     await ok();
     await fail().catch(() => {});
@@ -99,7 +99,7 @@ describe('createBreakerRecorder', () => {
     expect(r.transitions).toEqual({ 'closed>open': 1, 'open>half_open': 1, 'half_open>closed': 1 });
     expect(r.states).toEqual({ closed: 1, open: 0, half_open: 0 });
     expect(r.value(METRIC_CIRCUIT_BREAKER_WINDOW_FAILURE_RATIO)).toBe(0.5);
-    expect(r.value(METRIC_CIRCUIT_BREAKER_OPEN_TIME)).toBeGreaterThanOrEqual(0.05);
+    expect(r.value(METRIC_CIRCUIT_BREAKER_OPEN_TIME)).toBeGreaterThanOrEqual(0.29);
     const d = histogramOf(findMetric(r.rm, METRIC_CIRCUIT_BREAKER_CALL_DURATION), {
       [ATTR_CIRCUIT_BREAKER_NAME]: name,
       [ATTR_CIRCUIT_BREAKER_CALL_OUTCOME]: 'success',
@@ -115,7 +115,7 @@ describe('createBreakerRecorder', () => {
       [ATTR_CONFIG_WINDOW_SIZE]: 10,
       [ATTR_CONFIG_MINIMUM_CALLS]: 4,
       [ATTR_CONFIG_FAILURE_RATIO_THRESHOLD]: 0.5,
-      [ATTR_CONFIG_RESET_TIMEOUT]: 0.05,
+      [ATTR_CONFIG_RESET_TIMEOUT]: 0.3,
     });
   });
 

@@ -1,4 +1,4 @@
-import { findMetric, pointsWith } from '@otel-perf/test-utils';
+import { findMetric, pointsWith, waitFor } from '@otel-perf/test-utils';
 import {
   CircuitBreakerPolicy,
   CircuitState,
@@ -62,10 +62,14 @@ describe('cockatiel on a real flaky upstream', () => {
   it('counts outcomes (rejections included), every transition, forced open, and consecutive failures', async () => {
     h = harness();
     const name = uniqueName('consecutive');
-    const breaker = circuitBreaker(handled(), { halfOpenAfter: 150, breaker: new ConsecutiveBreaker(3) });
+    const breaker = circuitBreaker(handled(), { halfOpenAfter: 1000, breaker: new ConsecutiveBreaker(3) });
     h.track(instrumentCockatiel(breaker, { name }));
+    let openedAt = 0;
+    breaker.onBreak(() => {
+      openedAt = Date.now();
+    });
     // The breaker outside, the timeout inside: the breaker sees the timeout as a handled failure.
-    const policy = wrap(breaker, timeout(100, TimeoutStrategy.Aggressive));
+    const policy = wrap(breaker, timeout(500, TimeoutStrategy.Aggressive));
     const call = (path: string) => settle(policy.execute(({ signal }) => get(`${up.url}${path}`, signal)));
 
     for (let i = 0; i < 3; i++) await call('/ok');
@@ -95,13 +99,13 @@ describe('cockatiel on a real flaky upstream', () => {
     await call('/ok'); // resets the consecutive count
     for (let i = 0; i < 3; i++) await call('/fail'); // opens again
     const openTime = r.value(METRIC_CIRCUIT_BREAKER_OPEN_TIME) ?? 0;
-    // cockatiel moves to half-open lazily, on the first call after halfOpenAfter: there is no event to wait for.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // cockatiel moves to half-open lazily, on the first call after halfOpenAfter (measured with Date.now()).
+    await waitFor(() => Date.now() - openedAt > 1000, { what: 'halfOpenAfter to pass' });
     expect(await call('/ok')).toEqual({ status: 'fulfilled', value: 'ok' }); // the half-open trial closes it
 
     r = await readBreaker(h.metrics, name);
     expect(r.calls).toEqual({ success: 5, ignored: 2, failure: 5, timeout: 1, rejected: 3 });
-    expect(r.value(METRIC_CIRCUIT_BREAKER_OPEN_TIME)).toBeGreaterThanOrEqual(openTime + 0.19);
+    expect(r.value(METRIC_CIRCUIT_BREAKER_OPEN_TIME)).toBeGreaterThanOrEqual(openTime + 0.99);
     expect(r.transitions).toEqual({
       'closed>open': 2,
       'open>forced_open': 1,
@@ -116,7 +120,7 @@ describe('cockatiel on a real flaky upstream', () => {
       [ATTR_CIRCUIT_BREAKER_LIBRARY]: 'cockatiel',
       [ATTR_CONFIG_WINDOW_TYPE]: 'consecutive',
       [ATTR_CONFIG_CONSECUTIVE_FAILURES_THRESHOLD]: 3,
-      [ATTR_CONFIG_RESET_TIMEOUT]: 0.15,
+      [ATTR_CONFIG_RESET_TIMEOUT]: 1,
     });
   });
 
@@ -190,7 +194,7 @@ describe('cockatiel on a real flaky upstream', () => {
     const breaker = circuitBreaker(handleAll, { halfOpenAfter: 60_000, breaker: new ConsecutiveBreaker(2) });
     const fb = fallback(handleAll, () => 'fallback value');
     h.track(instrumentCockatiel(breaker, { name, fallback: fb }));
-    const policy = wrap(fb, breaker, timeout(100, TimeoutStrategy.Aggressive));
+    const policy = wrap(fb, breaker, timeout(500, TimeoutStrategy.Aggressive));
     const call = (path: string) => settle(policy.execute(({ signal }) => get(`${up.url}${path}`, signal)));
     expect(await call('/fail')).toEqual({ status: 'fulfilled', value: 'fallback value' });
     expect(await call('/hang')).toEqual({ status: 'fulfilled', value: 'fallback value' });
@@ -203,12 +207,18 @@ describe('cockatiel on a real flaky upstream', () => {
   it('counts a half-open rejection once, even when cockatiel re-enters execute()', async () => {
     h = harness();
     const name = uniqueName('reenter');
-    const breaker = circuitBreaker(handleAll, { halfOpenAfter: 100, breaker: new ConsecutiveBreaker(1) });
+    const breaker = circuitBreaker(handleAll, { halfOpenAfter: 300, breaker: new ConsecutiveBreaker(1) });
     h.track(instrumentCockatiel(breaker, { name }));
+    let openedAt = 0;
+    breaker.onBreak(() => {
+      openedAt = Date.now();
+    });
+    // cockatiel moves to half-open lazily, on the first call after halfOpenAfter (measured with Date.now()).
+    const halfOpenDue = () => waitFor(() => Date.now() - openedAt > 300, { what: 'halfOpenAfter to pass' });
     const call = (path: string) => settle(breaker.execute(({ signal }) => get(`${up.url}${path}`, signal)));
     await call('/fail');
     expect(breaker.state).toBe(CircuitState.Open);
-    await new Promise((r) => setTimeout(r, 150)); // halfOpenAfter must pass; there is no event to wait on
+    await halfOpenDue();
     // The first call is the half-open trial; the other two wait for its verdict, then run execute() again
     // and are rejected because the trial failed.
     const results = await Promise.all([call('/slow?ms=50'), call('/ok'), call('/ok')]);
@@ -218,7 +228,7 @@ describe('cockatiel on a real flaky upstream', () => {
     expect(r.transitions).toEqual({ 'closed>open': 1, 'open>half_open': 1, 'half_open>closed': 1 });
 
     await call('/fail');
-    await new Promise((r) => setTimeout(r, 150));
+    await halfOpenDue();
     const second = await Promise.all([call('/fail'), call('/ok'), call('/ok')]);
     expect(second.map((s) => (s.status === 'rejected' ? s.type : 'ok'))).toEqual([
       'HttpError',
@@ -251,9 +261,9 @@ describe('cockatiel on a real flaky upstream', () => {
 
 describe('cockatiel callers see exactly what they saw without instrumentation', () => {
   async function script(key: string, measured: boolean): Promise<Settled[]> {
-    const breaker = circuitBreaker(handled(), { halfOpenAfter: 150, breaker: new ConsecutiveBreaker(3) });
+    const breaker = circuitBreaker(handled(), { halfOpenAfter: 5000, breaker: new ConsecutiveBreaker(3) });
     if (measured) h.track(instrumentCockatiel(breaker, { name: key }));
-    const policy = wrap(breaker, timeout(100, TimeoutStrategy.Aggressive));
+    const policy = wrap(breaker, timeout(500, TimeoutStrategy.Aggressive));
     const out: Settled[] = [];
     const call = async (path: string) =>
       out.push(await settle(policy.execute(({ signal }) => get(`${up.url}${path}`, signal))));
