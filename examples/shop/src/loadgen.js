@@ -79,7 +79,10 @@ function request(agent, target, method, path, body) {
 function pick(mix) {
   const total = mix.reduce((n, m) => n + m[0], 0);
   let r = Math.random() * total;
-  for (const m of mix) if ((r -= m[0]) <= 0) return m;
+  for (const m of mix) {
+    r -= m[0];
+    if (r <= 0) return m;
+  }
   return mix[0];
 }
 
