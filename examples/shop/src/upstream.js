@@ -5,7 +5,7 @@ const http = require('node:http');
 
 function startPaymentsUpstream() {
   const settings = { failRate: 0, latencyMs: 5 };
-  const server = http.createServer((req, res) => {
+  const server = http.createServer((_req, res) => {
     const fail = Math.random() < settings.failRate;
     setTimeout(() => {
       res.writeHead(fail ? 503 : 200, { 'content-type': 'application/json' });
