@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { runNode } from '@otel-perf/test-utils';
+import { runNode, waitFor } from '@otel-perf/test-utils';
 import { describe, expect, it } from 'vitest';
 
 const app = join(import.meta.dirname, '..', 'fixtures', 'drain-app.mjs');
@@ -13,7 +13,14 @@ async function run(env: Record<string, string>) {
   p.kill('SIGTERM');
   let readyDuringDrain: number | undefined;
   if (env.HEALTH === '1') {
-    readyDuringDrain = (await fetch(`${base}/health/ready`)).status;
+    // The signal reaches the child asynchronously: poll until ready turns 503 (it must, within the drain).
+    readyDuringDrain = await waitFor(
+      async () => {
+        const status = (await fetch(`${base}/health/ready`)).status;
+        return status === 503 ? status : undefined;
+      },
+      { timeoutMs: 500, intervalMs: 10, what: 'ready to answer 503 during the drain' },
+    );
   }
   const exit = await p.exited;
   return { exit, readyDuringDrain, elapsed: Date.now() - signalledAt, stdout: p.stdout() };
