@@ -3,6 +3,10 @@ import { close, listen } from '@otel-perf/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CheckOutcome, createHealth, type Health, type HealthCheck } from '../src/index.js';
 
+/** A health+json body, navigated freely by the assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: JSON bodies are navigated freely in assertions
+type HealthBody = Record<string, any>;
+
 let server: Server | undefined;
 let health: Health | undefined;
 
@@ -52,14 +56,11 @@ describe('endpoints', () => {
 
   it('performance: built-in checks report with scores; detailed adds observed values', async () => {
     const base = await serve(createHealth());
-    const plain = (await (await fetch(`${base}/health/performance`)).json()) as Record<string, any>;
+    const plain = (await (await fetch(`${base}/health/performance`)).json()) as HealthBody;
     expect(Object.keys(plain.checks).sort()).toEqual(['eventloop:delay', 'memory:heap']);
     expect(plain.checks['memory:heap'][0].observedValue).toBeUndefined();
     expect(typeof plain.score).toBe('number');
-    const detailed = (await (await fetch(`${base}/health/performance?detailed=true`)).json()) as Record<
-      string,
-      any
-    >;
+    const detailed = (await (await fetch(`${base}/health/performance?detailed=true`)).json()) as HealthBody;
     const heap = detailed.checks['memory:heap'][0];
     expect(heap.observedUnit).toBe('ratio');
     expect(heap.observedValue).toBeGreaterThan(0);
@@ -76,7 +77,7 @@ describe('endpoints', () => {
     );
     const warn = await fetch(`${base}/health/performance`);
     expect(warn.status).toBe(200);
-    const body = (await warn.json()) as Record<string, any>;
+    const body = (await warn.json()) as HealthBody;
     expect(body.status).toBe('warn');
     expect(body.scores).toEqual({ a: 100, b: 77.5 });
     expect(body.score).toBeCloseTo(88.8, 1);
@@ -109,7 +110,7 @@ describe('endpoints', () => {
     dbUp = false;
     const down = await fetch(`${base}/health/ready`);
     expect(down.status).toBe(503);
-    const body = (await down.json()) as Record<string, any>;
+    const body = (await down.json()) as HealthBody;
     expect(body.checks['db:m'][0]).toMatchObject({ status: 'fail', output: 'ECONNREFUSED' });
     expect(perfRuns).toBe(0);
     dbUp = true;
@@ -141,7 +142,7 @@ describe('endpoints', () => {
     const started = Date.now();
     const res = await fetch(`${base}/health/performance?detailed=true`);
     const elapsed = Date.now() - started;
-    const body = (await res.json()) as Record<string, any>;
+    const body = (await res.json()) as HealthBody;
     expect(elapsed).toBeGreaterThanOrEqual(140);
     expect(elapsed).toBeLessThan(1900);
     expect(aborted).toBe(true);
@@ -164,7 +165,7 @@ describe('endpoints', () => {
     );
     const res = await fetch(`${base}/health/ready`);
     expect(res.status).toBe(503);
-    const body = (await res.json()) as Record<string, any>;
+    const body = (await res.json()) as HealthBody;
     expect(body.checks['slow:m'][0].output).toMatch(/100 ms request deadline/);
   });
 
@@ -191,12 +192,12 @@ describe('endpoints', () => {
       Array.from({ length: 50 }, () => fetch(`${base}/health/ready?detailed=true`)),
     );
     expect(storm.every((r) => r.status === 200)).toBe(true);
-    const last = (await storm[49]?.json()) as Record<string, any>;
+    const last = (await storm[49]?.json()) as HealthBody;
     expect(runs).toBe(1);
     expect(last.checks['db:m'][0].observedValue).toBe(1);
     expect(last.checks['db:m'][0].ageMs).toBeGreaterThanOrEqual(0);
     // Before start() the background check had never run: unknown, and ready is not claimed.
-    expect((before as Record<string, any>).status).toBe('fail');
+    expect((before as HealthBody).status).toBe('fail');
   });
 
   it('a throwing check fails with its message; a rejected one too; neither escapes', async () => {
@@ -211,7 +212,7 @@ describe('endpoints', () => {
         ],
       }),
     );
-    const body = (await (await fetch(`${base}/health/performance`)).json()) as Record<string, any>;
+    const body = (await (await fetch(`${base}/health/performance`)).json()) as HealthBody;
     expect(body.checks['sync:m'][0]).toMatchObject({ status: 'fail', output: 'sync boom', score: 0 });
     expect(body.checks['async:m'][0]).toMatchObject({ status: 'fail', output: 'async boom', score: 0 });
   });

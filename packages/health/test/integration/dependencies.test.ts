@@ -12,6 +12,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHealth, type Health, pgCheck, redisCheck } from '../../src/index.js';
 
+/** A health+json body, navigated freely by the assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: JSON bodies are navigated freely in assertions
+type HealthBody = Record<string, any>;
+
 /**
  * A real PostgreSQL and a real Redis, each private to this file so they can be stopped and started again
  * without touching the shared servers; the app reaches them over TCP through a real pg pool and ioredis.
@@ -62,9 +66,9 @@ afterAll(async () => {
   await Promise.all([postgres?.destroy(), redis?.destroy()]);
 });
 
-async function ready(): Promise<{ status: number; body: Record<string, any> }> {
+async function ready(): Promise<{ status: number; body: HealthBody }> {
   const res = await fetch(`${base}/health/ready?detailed=true`);
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
+  return { status: res.status, body: (await res.json()) as HealthBody };
 }
 
 describe('dependency checks against real servers', () => {
