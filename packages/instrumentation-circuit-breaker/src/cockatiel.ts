@@ -304,9 +304,11 @@ function attach(
     enumerable: false,
   });
   restores.push(() => {
-    if (p.execute !== execute) return;
-    if (hadOwn) Object.defineProperty(p, 'execute', { value: original, writable: true, configurable: true });
-    else delete (p as unknown as Record<string, unknown>).execute;
+    // Through `ref`: the registry holds the handle, and the handle must not keep the policy alive.
+    const x = ref.deref();
+    if (!x || x.execute !== execute) return;
+    if (hadOwn) Object.defineProperty(x, 'execute', { value: original, writable: true, configurable: true });
+    else delete (x as unknown as Record<string, unknown>).execute;
   });
   return handle;
 }

@@ -96,6 +96,46 @@ function configOf(b: OpossumInternals, slowCallThreshold: number | undefined): A
   return config;
 }
 
+const ORIGINAL = Symbol('otel-perf.original');
+const OWNER = Symbol('otel-perf.owner');
+type Wrapped = ((...args: never[]) => unknown) & { [ORIGINAL]?: unknown; [OWNER]?: object };
+
+/** Calls `original` with the same `this`, arguments, result and throw; tells `onAccept` what it accepted. */
+function wrapFilter(
+  original: (this: unknown, err: unknown, ...args: unknown[]) => unknown,
+  owner: object,
+  onAccept: (err: unknown) => void,
+): (this: unknown, err: unknown, ...args: unknown[]) => unknown {
+  const wrapped = function (this: unknown, err: unknown, ...args: unknown[]): unknown {
+    const accepted = original.call(this, err, ...args);
+    if (accepted) onAccept(err);
+    return accepted;
+  };
+  Object.assign(wrapped, { [ORIGINAL]: original, [OWNER]: owner });
+  return wrapped;
+}
+
+/** Calls `original`, then re-reads the breaker's state into `handle`. */
+function wrapMethod(original: () => void, handle: BreakerHandle, what: string): () => void {
+  const sync = guarded(what, () => handle.sync());
+  const wrapped = function (this: unknown, ...args: unknown[]) {
+    const result = (original as (...a: unknown[]) => unknown).apply(this, args);
+    sync();
+    return result;
+  };
+  Object.assign(wrapped, { [ORIGINAL]: original, [OWNER]: handle });
+  return wrapped as () => void;
+}
+
+/** Puts back what `wrapFilter`/`wrapMethod` replaced, if the wrapper `owner` installed is still there. */
+function unwrap(target: Record<string, unknown>, key: string, owner: object, hadOwn: boolean): void {
+  const current = target[key] as Wrapped | undefined;
+  if (typeof current !== 'function' || current[OWNER] !== owner) return;
+  if (hadOwn)
+    Object.defineProperty(target, key, { value: current[ORIGINAL], writable: true, configurable: true });
+  else delete target[key];
+}
+
 const seconds = (ms: unknown) => (typeof ms === 'number' ? ms / 1000 : undefined);
 
 /**
@@ -163,75 +203,83 @@ function attach(b: OpossumInternals, name: string, slowCallThreshold: number | u
   // The error errorFilter just accepted: opossum emits `success` with it synchronously right after.
   let filtered: { error: unknown } | undefined;
 
-  const on = (event: string, fn: (...args: never[]) => void) => {
+  // No closure below may capture `b`: V8 keeps every variable a closure of this scope uses in one shared
+  // context, and the registry holds the handle, whose closures would then keep the breaker alive. Closures
+  // reach the breaker through `ref`; `b` itself is only used by straight-line code.
+  const events: [string, (...args: never[]) => void][] = [
+    [
+      'success',
+      (result: unknown, latencyMs: unknown) => {
+        const f = filtered;
+        filtered = undefined;
+        if (countedAs(result) !== undefined) return;
+        handle.recordCall(f && Object.is(f.error, result) ? 'ignored' : 'success', seconds(latencyMs));
+      },
+    ],
+    [
+      'timeout',
+      (err: unknown, latencyMs: unknown) => {
+        mark(err, 'timeout');
+        handle.recordCall('timeout', seconds(latencyMs));
+      },
+    ],
+    [
+      'failure',
+      (err: unknown, latencyMs: unknown) => {
+        if (countedAs(err) !== undefined) return;
+        handle.recordCall('failure', seconds(latencyMs));
+      },
+    ],
+    [
+      'reject',
+      (err: unknown) => {
+        mark(err, 'rejected');
+        handle.recordCall('rejected');
+      },
+    ],
+    [
+      'semaphoreLocked',
+      (err: unknown) => {
+        mark(err, 'rejected');
+        handle.recordCall('rejected');
+      },
+    ],
+    ['fallback', (_result: unknown, err: unknown) => handle.recordFallback(countedAs(err) ?? 'failure')],
+    ['open', () => handle.sync()],
+    ['close', () => handle.sync()],
+    ['halfOpen', () => handle.sync()],
+    ['shutdown', () => handle.dispose()],
+  ];
+  for (const [event, fn] of events) {
     const listener = guarded(event, fn) as Listener;
     b.on(event, listener);
     listeners.push([event, listener]);
-  };
-  on('success', (result: unknown, latencyMs: unknown) => {
-    const f = filtered;
-    filtered = undefined;
-    if (countedAs(result) !== undefined) return;
-    handle.recordCall(f && Object.is(f.error, result) ? 'ignored' : 'success', seconds(latencyMs));
-  });
-  on('timeout', (err: unknown, latencyMs: unknown) => {
-    mark(err, 'timeout');
-    handle.recordCall('timeout', seconds(latencyMs));
-  });
-  on('failure', (err: unknown, latencyMs: unknown) => {
-    if (countedAs(err) !== undefined) return;
-    handle.recordCall('failure', seconds(latencyMs));
-  });
-  on('reject', (err: unknown) => {
-    mark(err, 'rejected');
-    handle.recordCall('rejected');
-  });
-  on('semaphoreLocked', (err: unknown) => {
-    mark(err, 'rejected');
-    handle.recordCall('rejected');
-  });
-  on('fallback', (_result: unknown, err: unknown) => {
-    handle.recordFallback(countedAs(err) ?? 'failure');
-  });
-  for (const event of ['open', 'close', 'halfOpen']) on(event, () => handle.sync());
-  on('shutdown', () => handle.dispose());
-
-  // errorFilter: called as `options.errorFilter(error, ...args)`; we keep its `this`, arguments, result and
-  // throw, and only note which error it accepted.
-  const options = b.options;
-  const originalFilter = options.errorFilter;
-  if (typeof originalFilter === 'function') {
-    const wrappedFilter = function (this: unknown, err: unknown, ...args: unknown[]): unknown {
-      const accepted = originalFilter.call(this, err, ...args);
-      if (accepted) filtered = { error: err };
-      return accepted;
-    };
-    options.errorFilter = wrappedFilter;
-    restores.push(() => {
-      if (options.errorFilter === wrappedFilter) options.errorFilter = originalFilter;
-    });
   }
 
-  // enable()/disable() change the state without an event.
+  // errorFilter: we note which error it accepted. enable()/disable() change the state without an event.
+  // (The wrappers are built outside this scope: the original filter is an arrow function of opossum's
+  // constructor, whose context holds the breaker.)
+  const options = b.options;
+  if (typeof options.errorFilter === 'function') {
+    options.errorFilter = wrapFilter(options.errorFilter, handle, (err) => {
+      filtered = { error: err };
+    });
+  }
+  const hadOwn = { enable: Object.hasOwn(b, 'enable'), disable: Object.hasOwn(b, 'disable') };
   for (const method of ['enable', 'disable'] as const) {
-    const hadOwn = Object.hasOwn(b, method);
-    const original = b[method];
-    const wrapped = function (this: OpossumInternals, ...args: unknown[]) {
-      const result = (original as (...a: unknown[]) => unknown).apply(this, args);
-      guarded(method, () => handle.sync())();
-      return result;
-    };
     Object.defineProperty(b, method, {
-      value: wrapped,
+      value: wrapMethod(b[method], handle, method),
       writable: true,
       configurable: true,
       enumerable: false,
     });
-    restores.push(() => {
-      if (b[method] !== wrapped) return;
-      if (hadOwn) Object.defineProperty(b, method, { value: original, writable: true, configurable: true });
-      else delete (b as unknown as Record<string, unknown>)[method];
-    });
   }
+  restores.push(() => {
+    const x = ref.deref();
+    if (!x) return;
+    unwrap(x.options as Record<string, unknown>, 'errorFilter', handle, true);
+    unwrap(x as unknown as Record<string, unknown>, 'enable', handle, hadOwn.enable);
+    unwrap(x as unknown as Record<string, unknown>, 'disable', handle, hadOwn.disable);
+  });
   return handle;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readmeMetricNames } from '@otel-perf/test-utils';
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
 import { CIRCUIT_BREAKER_METRICS } from '../src/semconv.js';
@@ -43,6 +44,10 @@ describe('README', () => {
       unit,
     }));
     expect(fromReadme).toEqual(fromCode);
+    // The repository's shared reader agrees.
+    expect(readmeMetricNames(join(import.meta.dirname, '..', 'README.md'))).toEqual(
+      fromCode.map((m) => m.name),
+    );
   });
 
   it('lists each metric’s attributes as semconv.ts does', () => {
