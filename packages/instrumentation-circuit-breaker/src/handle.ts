@@ -63,6 +63,8 @@ export class BreakerHandle implements InstrumentedBreaker {
   readonly library: HandleSpec['library'];
   readonly nameAttrs: Attributes;
   readonly configAttrs: Attributes;
+  /** Identifies `configAttrs` among breakers of the same name. */
+  readonly configKey: string;
   readonly states: readonly BreakerState[];
   state: BreakerState;
   disposed = false;
@@ -83,6 +85,7 @@ export class BreakerHandle implements InstrumentedBreaker {
     if (isOpen(initialState)) this.openSince = performance.now();
     this.nameAttrs = { [ATTR_CIRCUIT_BREAKER_NAME]: spec.name };
     this.configAttrs = { ...this.nameAttrs, [ATTR_CIRCUIT_BREAKER_LIBRARY]: spec.library, ...spec.config };
+    this.configKey = JSON.stringify(this.configAttrs);
     const attrs = {} as Record<CallOutcome, Attributes>;
     for (const o of CALL_OUTCOMES) attrs[o] = { ...this.nameAttrs, [ATTR_CIRCUIT_BREAKER_CALL_OUTCOME]: o };
     this.outcomeAttrs = attrs;

@@ -195,7 +195,7 @@ function observeGroup(
         slow.calls += snap.slow.calls;
       }
     }
-    configs.set(JSON.stringify(h.configAttrs), h.configAttrs);
+    configs.set(h.configKey, h.configAttrs);
   }
   for (const [state, count] of states) {
     result.observe(o.state, count, {
