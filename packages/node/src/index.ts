@@ -1,0 +1,20 @@
+export type { Builtin, BuiltinContext } from './builtin.js';
+export { instrumentationPlugin } from './builtin.js';
+export type { BuiltinName } from './builtins.js';
+export { BUILTINS } from './builtins.js';
+export { loadConfigFile, resolveConfig } from './config.js';
+export { metricsServerUrl, preload, ready, shutdown, start } from './sdk.js';
+export type {
+  BuiltinSetting,
+  InstrumentViewConfig,
+  LogLevel,
+  MetricsExporterName,
+  OtelPerfConfig,
+  OtlpConfig,
+  OtlpProtocol,
+  PrometheusConfig,
+  ResolvedConfig,
+  StartOptions,
+  TemporalityPreference,
+} from './types.js';
+export { ConfigError } from './validate.js';

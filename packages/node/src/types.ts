@@ -1,0 +1,174 @@
+import type { OtelPerfPlugin } from '@otel-perf/core';
+
+/** Where metrics go. `prometheus` serves `/metrics`; `otlp` pushes periodically. */
+export type MetricsExporterName = 'prometheus' | 'otlp';
+
+/** `OTEL_EXPORTER_OTLP_METRICS_PROTOCOL`. */
+export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
+
+/** `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`. */
+export type TemporalityPreference = 'cumulative' | 'delta' | 'lowmemory';
+
+/** `OTEL_LOG_LEVEL`, case-insensitive in the environment. */
+export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
+
+/** Overrides for one instrument, by its name (`http.server.request.duration`). */
+export interface InstrumentViewConfig {
+  /**
+   * Histogram bucket boundaries: strictly increasing numbers, or the name of a preset from
+   * `@otel-perf/views` (`http`, `db`, `pool`, `cache`, `eventLoop`, `gc`, `circuitBreaker`, `bodySize`).
+   * @default the instrument's own advice
+   */
+  buckets?: readonly number[] | string;
+  /**
+   * The only attribute keys kept on this instrument's points (an allow-list). Fewer keys, fewer series.
+   * @default every attribute the instrumentation records
+   */
+  attributes?: readonly string[];
+  /**
+   * The most series (distinct attribute sets) kept for this instrument per collection; the SDK folds the
+   * rest into one overflow series.
+   * @default 2000 (the SDK's default)
+   */
+  cardinalityLimit?: number;
+}
+
+/** The Prometheus exporter and the metrics server it shares with plugin routes. */
+export interface PrometheusConfig {
+  /**
+   * Host the metrics server binds (`OTEL_EXPORTER_PROMETHEUS_HOST`).
+   * @default '127.0.0.1'
+   */
+  host?: string;
+  /**
+   * Port of the metrics server (`OTEL_EXPORTER_PROMETHEUS_PORT`); 0 picks a free port, see `metricsServerUrl()`.
+   * @default 9464
+   */
+  port?: number;
+}
+
+/** The OTLP push exporter. Every field has a standard environment variable. */
+export interface OtlpConfig {
+  /**
+   * The full URL metrics are sent to (`OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`; or
+   * `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/metrics` for the HTTP protocols).
+   * @default 'http://localhost:4318/v1/metrics' ('http://localhost:4317' for grpc)
+   */
+  endpoint?: string;
+  /** @default 'http/protobuf' */
+  protocol?: OtlpProtocol;
+  /**
+   * Extra request headers (`OTEL_EXPORTER_OTLP_(METRICS_)HEADERS`, `key=value,key2=value2`).
+   * @default {}
+   */
+  headers?: Readonly<Record<string, string>>;
+  /** @default 'none' */
+  compression?: 'gzip' | 'none';
+  /**
+   * Budget for one export, retries included, in milliseconds (`OTEL_EXPORTER_OTLP_(METRICS_)TIMEOUT`).
+   * @default 10000
+   */
+  timeoutMillis?: number;
+  /** @default 'cumulative' */
+  temporalityPreference?: TemporalityPreference;
+  /**
+   * Time between two exports, in milliseconds (`OTEL_METRIC_EXPORT_INTERVAL`).
+   * @default 60000
+   */
+  exportIntervalMillis?: number;
+}
+
+/** The options of one built-in plugin: on/off, or its options (which turn it on). */
+export type BuiltinSetting = boolean | ({ enabled?: boolean } & Record<string, unknown>);
+
+/**
+ * What `start()` accepts and what the config file (`OTEL_PERF_CONFIG`, YAML or JSON) holds, minus
+ * `plugins` (objects exist only in code). Precedence: `start()` options, then environment variables,
+ * then the file, then the defaults; `OTEL_SDK_DISABLED=true` always wins.
+ */
+export interface OtelPerfConfig {
+  /**
+   * Set nothing up at all (`OTEL_SDK_DISABLED`).
+   * @default false
+   */
+  disabled?: boolean;
+  /**
+   * `service.name` (`OTEL_SERVICE_NAME`).
+   * @default 'unknown_service:node'
+   */
+  serviceName?: string;
+  /**
+   * Extra resource attributes (`OTEL_RESOURCE_ATTRIBUTES`, `key=value,key2=value2`). Environment pairs
+   * override file pairs key by key.
+   * @default {}
+   */
+  resourceAttributes?: Readonly<Record<string, string>>;
+  /**
+   * Readers to build (`OTEL_METRICS_EXPORTER`: `prometheus`, `otlp`, both comma-separated, or `none`).
+   * @default ['prometheus']
+   */
+  exporters?: readonly MetricsExporterName[];
+  prometheus?: PrometheusConfig;
+  otlp?: OtlpConfig;
+  /** Bucket, attribute and cardinality overrides, keyed by instrument name (no wildcards). */
+  views?: Readonly<Record<string, InstrumentViewConfig>>;
+  /**
+   * Built-in plugins by name (see `BUILTINS`): `false` turns one off, `true` or an options object
+   * turns it on. Unlisted built-ins keep their default.
+   * @default { http: true }
+   */
+  builtins?: Readonly<Record<string, BuiltinSetting>>;
+  /**
+   * How long the final flush may take on SIGTERM/SIGINT, `beforeExit` and `shutdown()`, in milliseconds
+   * (`OTEL_PERF_SHUTDOWN_TIMEOUT`).
+   * @default 2000
+   */
+  shutdownTimeoutMillis?: number;
+  /**
+   * The diag logger level (`OTEL_LOG_LEVEL`); diag messages go to stderr.
+   * @default 'warn'
+   */
+  logLevel?: LogLevel;
+  /**
+   * Print one line with the metrics server URL on stderr once it listens (`OTEL_PERF_PRINT_ENDPOINTS`).
+   * Also printed when the log level is `info` or more verbose.
+   * @default false
+   */
+  printEndpoints?: boolean;
+}
+
+/** What `start()` accepts: the config plus code-only parts. */
+export interface StartOptions extends OtelPerfConfig {
+  /**
+   * A config file to read instead of `OTEL_PERF_CONFIG`.
+   * @default process.env.OTEL_PERF_CONFIG
+   */
+  configFile?: string;
+  /**
+   * Plugins built in code, started after the built-ins, in order.
+   * @default []
+   */
+  plugins?: readonly OtelPerfPlugin[];
+  /**
+   * Environment to read instead of `process.env` (tests).
+   * @default process.env
+   */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** The configuration after merging defaults, file, environment and code; every field is set. */
+export interface ResolvedConfig {
+  disabled: boolean;
+  serviceName: string | undefined;
+  resourceAttributes: Record<string, string>;
+  exporters: MetricsExporterName[];
+  prometheus: Required<PrometheusConfig>;
+  otlp: Required<OtlpConfig>;
+  views: Record<string, InstrumentViewConfig>;
+  builtins: Record<string, BuiltinSetting>;
+  shutdownTimeoutMillis: number;
+  logLevel: LogLevel;
+  printEndpoints: boolean;
+  /** The file the config came from, if any. */
+  configFile: string | undefined;
+}
