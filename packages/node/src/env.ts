@@ -149,7 +149,7 @@ export function configFromEnv(env: Env): OtelPerfConfig {
     exporters: exporters(env),
     prometheus,
     otlp,
-    shutdownTimeoutMillis: int(env, 'OTEL_PERF_SHUTDOWN_TIMEOUT', 0, 60_000),
+    shutdownTimeoutMillis: int(env, 'OTEL_PERF_SHUTDOWN_TIMEOUT', 100, 60_000),
     logLevel: oneOf<LogLevel>(env, 'OTEL_LOG_LEVEL', LOG_LEVELS),
     printEndpoints: bool(env, 'OTEL_PERF_PRINT_ENDPOINTS'),
   };

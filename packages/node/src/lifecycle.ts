@@ -13,15 +13,17 @@ type Signal = (typeof SIGNALS)[number];
 /** Why the distro is flushing. */
 export type FlushReason = 'signal' | 'signal-handled-by-app' | 'beforeExit';
 
-/** Resolves when `p` settles or after `ms`, whichever is first; never rejects. */
-export function bounded(p: Promise<unknown>, ms: number, keepAlive: boolean): Promise<void> {
+/**
+ * Resolves when `p` settles or after `ms`, whichever is first; never rejects. The deadline timer is ref'd:
+ * it is what keeps the process alive while a final flush runs (export sockets are unref'd).
+ */
+export function bounded(p: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<void>((resolve) => {
     timer = setTimeout(() => {
       diag.warn(`otel-perf: final flush did not finish within ${ms} ms; giving up on it`);
       resolve();
     }, ms);
-    if (!keepAlive) timer.unref();
   });
   return Promise.race([
     p.then(
@@ -60,7 +62,7 @@ export function installExitHandlers(
     const appHandles = process.listeners(signal).some((l) => l !== own);
     if (appHandles) {
       // The app decides what the signal means; we only make sure what was measured goes out.
-      void bounded(flush('signal-handled-by-app'), timeoutMillis, false);
+      void bounded(flush('signal-handled-by-app'), timeoutMillis);
       return;
     }
     if (dying) {
@@ -69,14 +71,14 @@ export function installExitHandlers(
       return;
     }
     dying = true;
-    // The timer keeps the process alive until the flush ends or times out, then the signal is re-raised.
-    void bounded(flush('signal'), timeoutMillis, true).then(() => reraise(signal));
+    // The flush ends or times out, then the signal is re-raised.
+    void bounded(flush('signal'), timeoutMillis).then(() => reraise(signal));
   };
 
   const onBeforeExit = () => {
     if (exitFlushed) return;
     exitFlushed = true;
-    void bounded(flush('beforeExit'), timeoutMillis, false);
+    void bounded(flush('beforeExit'), timeoutMillis);
   };
 
   for (const signal of SIGNALS) {

@@ -11,8 +11,6 @@ export interface ExporterReaders {
   readers: MetricReader[];
   /** `GET /metrics`, when Prometheus is on. */
   routes: Route[];
-  /** The OTLP exporter, when OTLP is on (switched to its short budget for the final flush). */
-  otlp: OtlpExporter | undefined;
 }
 
 /**
@@ -22,7 +20,6 @@ export interface ExporterReaders {
 export function buildReaders(config: ResolvedConfig, resourceSettled: Promise<void>): ExporterReaders {
   const readers: MetricReader[] = [];
   const routes: Route[] = [];
-  let otlp: OtlpExporter | undefined;
   if (config.exporters.includes('prometheus')) {
     // Served by our own metrics server (shared with plugin routes), so the exporter never listens.
     const prometheus = new PrometheusExporter({ preventServerStart: true });
@@ -34,14 +31,14 @@ export function buildReaders(config: ResolvedConfig, resourceSettled: Promise<vo
     });
   }
   if (config.exporters.includes('otlp')) {
-    otlp = new OtlpExporter(config.otlp, config.shutdownTimeoutMillis);
+    const budget = Math.min(config.otlp.timeoutMillis, config.shutdownTimeoutMillis);
     readers.push(
       new PeriodicExportingMetricReader({
-        exporter: otlp,
+        exporter: new OtlpExporter(config.otlp, budget),
         exportIntervalMillis: config.otlp.exportIntervalMillis,
         exportTimeoutMillis: Math.min(30_000, config.otlp.exportIntervalMillis),
       }),
     );
   }
-  return { readers, routes, otlp };
+  return { readers, routes };
 }

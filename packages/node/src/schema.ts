@@ -87,7 +87,7 @@ export function configSchema(builtins: Readonly<Record<string, Builtin>>): Schem
         values: viewSchema,
       },
       builtins: { type: 'object', properties: builtinSettings },
-      shutdownTimeoutMillis: { type: 'number', integer: true, min: 0, max: 60_000 },
+      shutdownTimeoutMillis: { type: 'number', integer: true, min: 100, max: 60_000 },
       logLevel: { type: 'string', enum: LOG_LEVELS },
       printEndpoints: { type: 'boolean' },
     },

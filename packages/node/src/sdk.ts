@@ -2,7 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import {
   type MeterProvider as ApiMeterProvider,
   context,
-  DiagConsoleLogger,
   DiagLogLevel,
   diag,
   metrics,
@@ -14,10 +13,10 @@ import { type OtelPerfPlugin, type PluginContext, type Route, safeCall } from '@
 import type { Builtin } from './builtin.js';
 import { BUILTINS } from './builtins.js';
 import { resolveConfig } from './config.js';
+import { stderrDiagLogger } from './diag-logger.js';
 import { disabledByEnv } from './env.js';
 import { registerEsmHooks } from './esm-hooks.js';
 import { bounded, type FlushReason, installExitHandlers } from './lifecycle.js';
-import type { OtlpExporter } from './otlp.js';
 import { buildReaders } from './readers.js';
 import { buildResource } from './resource.js';
 import { MetricsServer } from './server.js';
@@ -31,7 +30,6 @@ interface Running {
   plugins: OtelPerfPlugin[];
   instrumentations: Instrumentation[];
   server: MetricsServer | undefined;
-  otlp: OtlpExporter | undefined;
   ownsMeterProvider: boolean;
   ownsContextManager: boolean;
   uninstallExitHandlers: () => void;
@@ -146,7 +144,7 @@ export function start(
   const config = resolveConfig(options, table);
   if (config.disabled) return false;
 
-  diag.setLogger(new DiagConsoleLogger(), {
+  diag.setLogger(stderrDiagLogger, {
     logLevel: LEVELS[config.logLevel],
     suppressOverrideMessage: true,
   });
@@ -220,7 +218,6 @@ export function start(
     plugins,
     instrumentations,
     server,
-    otlp: exporters.otlp,
     ownsMeterProvider,
     ownsContextManager,
     uninstallExitHandlers: () => {},
@@ -239,8 +236,6 @@ export function start(
 }
 
 async function flushFor(running: Running, reason: FlushReason): Promise<void> {
-  // Final flushes go through the exporter with the short budget (see OtlpExporter).
-  running.otlp?.finalMode();
   if (reason === 'signal') {
     // The process is about to die of the signal: stop everything (plugins persist what they must).
     await stop(running);
@@ -279,8 +274,7 @@ async function stop(running: Running): Promise<void> {
 export async function shutdown(): Promise<void> {
   const running = holder.running;
   if (!running) return;
-  running.otlp?.finalMode();
-  await bounded(stop(running), running.config.shutdownTimeoutMillis, false);
+  await bounded(stop(running), running.config.shutdownTimeoutMillis);
   // Whatever did not finish in time is abandoned; a later start() starts afresh.
   if (holder.running === running) holder.running = undefined;
 }

@@ -146,7 +146,8 @@ describe('environment variables', () => {
     ['OTEL_RESOURCE_ATTRIBUTES', 'a=%E0%A4%A', 'key=value pairs with percent-encoded values'],
     ['OTEL_SDK_DISABLED', 'yes', 'true or false'],
     ['OTEL_LOG_LEVEL', 'loud', 'one of none, error, warn, info, debug, verbose, all'],
-    ['OTEL_PERF_SHUTDOWN_TIMEOUT', '120000', 'an integer from 0 to 60000'],
+    ['OTEL_PERF_SHUTDOWN_TIMEOUT', '120000', 'an integer from 100 to 60000'],
+    ['OTEL_PERF_SHUTDOWN_TIMEOUT', '50', 'an integer from 100 to 60000'],
     ['OTEL_PERF_PRINT_ENDPOINTS', '1', 'true or false'],
   ])('%s=%s is rejected with its name, value and what is allowed', (name, value, allowed) => {
     const err = configError(() => configFromEnv({ [name]: value }));
@@ -274,7 +275,7 @@ shutdownTimeoutMillis: 1500
     ['builtins: { htp: true }', 'builtins.htp', '"htp"', 'one of the keys http'],
     ['builtins: { http: "yes" }', 'builtins.http', '"yes"', 'true, false, or an options object'],
     ['serviceNme: x', 'serviceNme', '"serviceNme"', 'one of the keys disabled, serviceName'],
-    ['shutdownTimeoutMillis: -1', 'shutdownTimeoutMillis', '-1', 'an integer from 0 to 60000'],
+    ['shutdownTimeoutMillis: -1', 'shutdownTimeoutMillis', '-1', 'an integer from 100 to 60000'],
     ['logLevel: loud', 'logLevel', '"loud"', 'one of "none", "error"'],
     ['disabled: "no"', 'disabled', '"no"', 'true or false'],
     ['- a\n- b', '(root)', '["a","b"]', 'an object with keys disabled, serviceName'],

@@ -2,7 +2,7 @@
  * An OTLP/HTTP metrics receiver for tests: accepts `POST /v1/metrics` (protobuf or JSON), decodes every
  * request with protobufjs against the OTLP metrics schema below, and keeps the decoded requests.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { close, listen } from '@otel-perf/test-utils';
 import protobuf from 'protobufjs';
@@ -94,7 +94,7 @@ export function attributesOf(attrs: readonly OtlpAttribute[] = []): Record<strin
 
 export interface OtlpReceiver extends AsyncDisposable {
   url: string;
-  requests: { contentType: string | undefined; body: OtlpRequest }[];
+  requests: { contentType: string | undefined; headers: IncomingHttpHeaders; body: OtlpRequest }[];
   /** Every metric with this name across all requests, newest last. */
   metrics(name: string): { metric: OtlpMetric; resource: Record<string, unknown> }[];
 }
@@ -123,7 +123,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     const body = contentType?.includes('json')
       ? (JSON.parse(raw.toString('utf8')) as OtlpRequest)
       : decodeMetricsRequest(raw);
-    requests.push({ contentType, body });
+    requests.push({ contentType, headers: req.headers, body });
     res.statusCode = 200;
     res.setHeader(
       'content-type',

@@ -46,8 +46,12 @@ function probe(name = 'probe'): Probe {
     routes() {
       calls.push('routes');
       return [
-        { method: 'GET', path: '/probe/hello', handler: (_req, res) => res.end('hello') },
-        { method: 'GET', path: '/assets/*', handler: (_req, res, url) => res.end(`asset ${url.pathname}`) },
+        { method: 'GET', path: '/probe/hello', handler: (_req, res) => void res.end('hello') },
+        {
+          method: 'GET',
+          path: '/assets/*',
+          handler: (_req, res, url) => void res.end(`asset ${url.pathname}`),
+        },
         {
           method: 'GET',
           path: '/probe/throw',
