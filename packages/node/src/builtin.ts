@@ -1,12 +1,16 @@
-import type { IncomingMessage } from 'node:http';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { OtelPerfPlugin } from '@otel-perf/core';
 import type { Schema } from './validate.js';
 
 /** What a built-in's factory gets from the distro besides its options. */
 export interface BuiltinContext {
-  /** True for a request to the distro's own metrics server (not app traffic). */
-  isOwnRequest(req: IncomingMessage): boolean;
+  /**
+   * The paths the metrics server serves (`/metrics`, plugin routes; prefixes end in `/*`): not app
+   * traffic. Known once every plugin's `routes()` ran, so call it from the plugin's `start()`.
+   */
+  ownPaths(): string[];
+  /** `host[:port]` of the endpoints the distro exports to (the OTLP collector): not app traffic. */
+  readonly exportHosts: readonly string[];
 }
 
 /** One entry of the built-in table (`src/builtins.ts`). */

@@ -1,26 +1,35 @@
 /**
- * The built-in plugins, by the name the config file uses (`builtins.<name>`). To add one: import its
- * factory and add an entry; `enabledByDefault` says whether it runs when the config does not mention it,
- * `options` (optional) is the plain-data schema its options are validated against at startup, and `create`
- * builds the plugin (an instrumentation becomes a plugin through `instrumentationPlugin`).
+ * The built-in plugins, by the name the config uses (`builtins.<name>`). To add one: import its factory
+ * and add an entry; `enabledByDefault` says whether it runs when the config does not mention it,
+ * `options` (optional) is the plain-data schema its options are checked against at startup, and `create`
+ * builds the plugin from its options (an instrumentation becomes a plugin with `instrumentationPlugin`).
+ * A factory that throws on bad options stops startup with a `ConfigError` naming `builtins.<name>`.
  */
 import { HttpInstrumentation, type HttpInstrumentationConfig } from '@otel-perf/instrumentation-http';
-import { type Builtin, instrumentationPlugin } from './builtin.js';
+import type { Builtin } from './builtin.js';
 
 export const BUILTINS = {
   http: {
     enabledByDefault: true,
-    create: (options, { isOwnRequest }) => {
+    create: (options, context) => {
       const config = options as HttpInstrumentationConfig;
-      const userIgnore = config.ignoreIncomingRequestHook;
-      return instrumentationPlugin(
-        'http',
-        new HttpInstrumentation({
-          ...config,
-          // The metrics server's own requests (scrapes, plugin routes) are not the app's traffic.
-          ignoreIncomingRequestHook: (req) => isOwnRequest(req) || userIgnore?.(req) === true,
-        }),
-      );
+      // The exporter's own requests to the OTLP endpoint are not app traffic.
+      const withHosts = {
+        ...config,
+        ignoreOutgoingHosts: [...(config.ignoreOutgoingHosts ?? []), ...context.exportHosts],
+      };
+      const instrumentation = new HttpInstrumentation(withHosts);
+      return {
+        name: 'http',
+        instrumentations: () => [instrumentation],
+        // Once the metrics server's routes are known, requests to them are not app traffic either.
+        start: () => {
+          const own = context.ownPaths();
+          if (own.length > 0) {
+            instrumentation.setConfig({ ...withHosts, ignorePaths: [...(config.ignorePaths ?? []), ...own] });
+          }
+        },
+      };
     },
   },
 } satisfies Record<string, Builtin>;

@@ -13,6 +13,7 @@ import type {
   PrometheusConfig,
   ResolvedConfig,
   StartOptions,
+  ViewsConfig,
 } from './types.js';
 import { ConfigError, validate } from './validate.js';
 
@@ -23,6 +24,7 @@ export const DEFAULTS: {
   otlp: Omit<Required<OtlpConfig>, 'endpoint'>;
   shutdownTimeoutMillis: number;
   logLevel: LogLevel;
+  maxSeriesPerInstrument: number;
 } = {
   exporters: ['prometheus'],
   prometheus: { host: '127.0.0.1', port: 9464 },
@@ -36,6 +38,7 @@ export const DEFAULTS: {
   },
   shutdownTimeoutMillis: 2000,
   logLevel: 'warn',
+  maxSeriesPerInstrument: 2000,
 };
 
 /** Reads and validates a YAML or JSON config file. */
@@ -102,9 +105,17 @@ export function resolveConfig(
   validate(code, configSchema(builtins), '', 'start() options');
   const layers = [file, envConfig, code];
 
-  const views: ResolvedConfig['views'] = {};
+  // Each map of the views section merges by instrument name.
+  const views: ViewsConfig = {
+    buckets: merge({}, ...layers.map((l) => l.views?.buckets)),
+    attributes: merge({}, ...layers.map((l) => l.views?.attributes)),
+    maxSeriesPerInstrument: DEFAULTS.maxSeriesPerInstrument,
+  };
   for (const layer of layers) {
-    for (const [name, view] of Object.entries(layer.views ?? {})) views[name] = { ...views[name], ...view };
+    if (layer.views?.cardinalityLimit !== undefined) views.cardinalityLimit = layer.views.cardinalityLimit;
+    if (layer.views?.maxSeriesPerInstrument !== undefined) {
+      views.maxSeriesPerInstrument = layer.views.maxSeriesPerInstrument;
+    }
   }
   const protocol = merge<OtlpConfig>(DEFAULTS.otlp, ...layers.map((l) => l.otlp)).protocol;
   const otlp = merge<ResolvedConfig['otlp']>(

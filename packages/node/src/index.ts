@@ -6,7 +6,6 @@ export { loadConfigFile, resolveConfig } from './config.js';
 export { metricsServerUrl, preload, ready, shutdown, start } from './sdk.js';
 export type {
   BuiltinSetting,
-  InstrumentViewConfig,
   LogLevel,
   MetricsExporterName,
   OtelPerfConfig,
@@ -16,5 +15,6 @@ export type {
   ResolvedConfig,
   StartOptions,
   TemporalityPreference,
+  ViewsConfig,
 } from './types.js';
 export { ConfigError } from './validate.js';

@@ -18,17 +18,36 @@ const bucketList: Schema = {
   },
 };
 
-/** Schema of one `views.<instrument>` entry. */
-export const viewSchema: Schema = {
+const instrumentName: Schema & { type: 'string' } = {
+  type: 'string',
+  allowed: 'an instrument name without wildcards',
+  check: (k: string) =>
+    k.length === 0 || /[*?]/.test(k) ? 'an instrument name without wildcards' : undefined,
+};
+
+/** Schema of the `views` section (the options of `createViews` from `@otel-perf/views`). */
+export const viewsSchema: Schema = {
   type: 'object',
   properties: {
     buckets: {
-      type: 'oneOf',
-      options: [bucketList, { type: 'string', enum: Object.keys(BUCKET_PRESETS) }],
-      allowed: `a list of strictly increasing numbers, or a preset name: ${Object.keys(BUCKET_PRESETS).join(', ')}`,
+      type: 'record',
+      keys: instrumentName,
+      values: {
+        type: 'oneOf',
+        options: [bucketList, { type: 'string', enum: Object.keys(BUCKET_PRESETS) }],
+        allowed: `a list of strictly increasing numbers, or a preset name: ${Object.keys(BUCKET_PRESETS).join(', ')}`,
+      },
     },
-    attributes: { type: 'array', items: { type: 'string' } },
+    attributes: {
+      type: 'record',
+      keys: instrumentName,
+      values: {
+        type: 'array',
+        items: { type: 'string', allowed: 'a non-empty string', check: nonEmpty },
+      },
+    },
     cardinalityLimit: { type: 'number', integer: true, min: 1 },
+    maxSeriesPerInstrument: { type: 'number', integer: true, min: 1 },
   },
 };
 
@@ -76,16 +95,7 @@ export function configSchema(builtins: Readonly<Record<string, Builtin>>): Schem
           exportIntervalMillis: millis,
         },
       },
-      views: {
-        type: 'record',
-        keys: {
-          type: 'string',
-          allowed: 'an instrument name without wildcards',
-          check: (k: string) =>
-            k.length === 0 || /[*?]/.test(k) ? 'an instrument name without wildcards' : undefined,
-        },
-        values: viewSchema,
-      },
+      views: viewsSchema,
       builtins: { type: 'object', properties: builtinSettings },
       shutdownTimeoutMillis: { type: 'number', integer: true, min: 100, max: 60_000 },
       logLevel: { type: 'string', enum: LOG_LEVELS },

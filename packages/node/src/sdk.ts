@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import {
   type MeterProvider as ApiMeterProvider,
   context,
@@ -10,7 +9,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
 import { MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { type OtelPerfPlugin, type PluginContext, type Route, safeCall } from '@otel-perf/core';
-import type { Builtin } from './builtin.js';
+import type { Builtin, BuiltinContext } from './builtin.js';
 import { BUILTINS } from './builtins.js';
 import { resolveConfig } from './config.js';
 import { stderrDiagLogger } from './diag-logger.js';
@@ -76,13 +75,13 @@ function enabledBuiltins(config: ResolvedConfig, table: Readonly<Record<string, 
 function createBuiltins(
   config: ResolvedConfig,
   enabled: readonly EnabledBuiltin[],
-  isOwnRequest: (req: IncomingMessage) => boolean,
+  context: BuiltinContext,
 ): OtelPerfPlugin[] {
   const created: OtelPerfPlugin[] = [];
   try {
     for (const { name, builtin, options } of enabled) {
       try {
-        created.push(builtin.create(options, { isOwnRequest }));
+        created.push(builtin.create(options, context));
       } catch (err) {
         if (err instanceof ConfigError) throw err;
         throw new ConfigError(`builtins.${name}`, options, describeError(err), config.configFile);
@@ -94,6 +93,16 @@ function createBuiltins(
     throw err;
   }
   return created;
+}
+
+/** `host[:port]` (as in a Host header) of the OTLP endpoint, when OTLP is on. */
+function exportHosts(config: ResolvedConfig): string[] {
+  if (!config.exporters.includes('otlp')) return [];
+  try {
+    return [new URL(config.otlp.endpoint).host];
+  } catch {
+    return [];
+  }
 }
 
 function describeError(err: unknown): string {
@@ -162,8 +171,9 @@ export function start(
     names.add(p.name);
   }
   let server: MetricsServer | undefined;
+  let ownPaths: string[] = [];
   const plugins = [
-    ...createBuiltins(config, enabled, (req) => server?.isOwnRequest(req) ?? false),
+    ...createBuiltins(config, enabled, { ownPaths: () => ownPaths, exportHosts: exportHosts(config) }),
     ...codePlugins,
   ];
 
@@ -177,7 +187,7 @@ export function start(
   const instrumentations = collect<Instrumentation>(plugins, 'instrumentations');
   const provider = new MeterProvider({
     resource,
-    views: buildViews(config.views),
+    views: buildViews(config.views, config.configFile),
     readers,
   });
   const ownsMeterProvider = metrics.setGlobalMeterProvider(provider);
@@ -190,7 +200,10 @@ export function start(
 
   const routes = [...exporters.routes, ...collect<Route>(plugins, 'routes')];
   // The server runs for Prometheus and for plugin routes, even when OTEL_METRICS_EXPORTER has no prometheus.
-  if (routes.length > 0) server = new MetricsServer(config.prometheus.host, config.prometheus.port, routes);
+  if (routes.length > 0) {
+    server = new MetricsServer(config.prometheus.host, config.prometheus.port, routes);
+    ownPaths = [...new Set(routes.map((r) => r.path))];
+  }
 
   const byName = new Map(plugins.map((p) => [p.name, p]));
   const pluginContext: PluginContext = {

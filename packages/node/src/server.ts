@@ -17,12 +17,10 @@ function matches(route: Route, method: string | undefined, path: string): boolea
 
 /**
  * The metrics server: `/metrics` and plugin routes on one `node:http` server that never keeps the process
- * alive (the server and every accepted connection are unref'd) and whose requests the HTTP
- * instrumentation ignores (`isOwnRequest`).
+ * alive (the server and every accepted connection are unref'd).
  */
 export class MetricsServer {
   private readonly server: Server;
-  private readonly sockets = new WeakSet<Socket>();
   private readonly routes: Route[] = [];
   private boundUrl: string | undefined;
   private listening: Promise<string | undefined> | undefined;
@@ -34,10 +32,7 @@ export class MetricsServer {
   ) {
     for (const r of routes) this.addRoute(r);
     this.server = createServer((req, res) => this.handle(req, res));
-    this.server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.unref();
-    });
+    this.server.on('connection', (socket: Socket) => socket.unref());
     this.server.on('clientError', (_err, socket) => socket.destroy());
   }
 
@@ -73,11 +68,6 @@ export class MetricsServer {
   /** The URL the server listens on, once it does. */
   url(): string | undefined {
     return this.boundUrl;
-  }
-
-  /** True for a request that arrived on this server. */
-  isOwnRequest(req: IncomingMessage): boolean {
-    return this.sockets.has(req.socket);
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {

@@ -1,4 +1,5 @@
 import type { OtelPerfPlugin } from '@otel-perf/core';
+import type { BucketsOption } from '@otel-perf/views';
 
 /** Where metrics go. `prometheus` serves `/metrics`; `otlp` pushes periodically. */
 export type MetricsExporterName = 'prometheus' | 'otlp';
@@ -12,25 +13,35 @@ export type TemporalityPreference = 'cumulative' | 'delta' | 'lowmemory';
 /** `OTEL_LOG_LEVEL`, case-insensitive in the environment. */
 export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
 
-/** Overrides for one instrument, by its name (`http.server.request.duration`). */
-export interface InstrumentViewConfig {
+/**
+ * Views: bucket overrides, attribute allow-lists and cardinality limits, as plain data (the options of
+ * `createViews` from `@otel-perf/views`). Instrument names are exact (no wildcards).
+ */
+export interface ViewsConfig {
   /**
-   * Histogram bucket boundaries: strictly increasing numbers, or the name of a preset from
+   * Bucket boundaries per histogram name: strictly increasing numbers, or a preset name from
    * `@otel-perf/views` (`http`, `db`, `pool`, `cache`, `eventLoop`, `gc`, `circuitBreaker`, `bodySize`).
-   * @default the instrument's own advice
+   * @default {} (every otel-perf histogram keeps its preset)
    */
-  buckets?: readonly number[] | string;
+  buckets?: Readonly<Record<string, BucketsOption>>;
   /**
-   * The only attribute keys kept on this instrument's points (an allow-list). Fewer keys, fewer series.
-   * @default every attribute the instrumentation records
+   * The only attribute keys kept per instrument name (an allow-list). Fewer keys, fewer series.
+   * @default {}
    */
-  attributes?: readonly string[];
+  attributes?: Readonly<Record<string, readonly string[]>>;
   /**
-   * The most series (distinct attribute sets) kept for this instrument per collection; the SDK folds the
-   * rest into one overflow series.
+   * The SDK's per-collection series limit (`aggregationCardinalityLimit`) for every view.
    * @default 2000 (the SDK's default)
    */
   cardinalityLimit?: number;
+  /**
+   * The most series one instrument may ever create (a cardinality guard: later attribute sets are
+   * recorded as `{ otel.metric.overflow: true }`), so memory stays bounded with cumulative temporality.
+   * Applies to the preset histograms and to instruments named in `attributes`. Cost: a WeakMap lookup per
+   * recording for the cached attribute sets otel-perf instrumentations pass.
+   * @default 2000
+   */
+  maxSeriesPerInstrument?: number;
 }
 
 /** The Prometheus exporter and the metrics server it shares with plugin routes. */
@@ -110,8 +121,7 @@ export interface OtelPerfConfig {
   exporters?: readonly MetricsExporterName[];
   prometheus?: PrometheusConfig;
   otlp?: OtlpConfig;
-  /** Bucket, attribute and cardinality overrides, keyed by instrument name (no wildcards). */
-  views?: Readonly<Record<string, InstrumentViewConfig>>;
+  views?: ViewsConfig;
   /**
    * Built-in plugins by name (see `BUILTINS`): `false` turns one off, `true` or an options object
    * turns it on. Unlisted built-ins keep their default.
@@ -164,7 +174,7 @@ export interface ResolvedConfig {
   exporters: MetricsExporterName[];
   prometheus: Required<PrometheusConfig>;
   otlp: Required<OtlpConfig>;
-  views: Record<string, InstrumentViewConfig>;
+  views: ViewsConfig;
   builtins: Record<string, BuiltinSetting>;
   shutdownTimeoutMillis: number;
   logLevel: LogLevel;

@@ -175,12 +175,12 @@ otlp:
   headers: { x-file: "1" }
   timeoutMillis: 3000
 views:
-  http.server.request.duration:
-    buckets: [0.1, 0.5, 1]
-    attributes: [http.request.method, http.route]
-  db.client.operation.duration:
-    buckets: db
-    cardinalityLimit: 100
+  buckets:
+    http.server.request.duration: [0.1, 0.5, 1]
+    db.client.operation.duration: db
+  attributes:
+    http.server.request.duration: [http.request.method, http.route]
+  cardinalityLimit: 100
 builtins:
   http: { enabled: true }
 shutdownTimeoutMillis: 1500
@@ -194,11 +194,12 @@ shutdownTimeoutMillis: 1500
     expect(c.otlp.protocol).toBe('http/json');
     expect(c.otlp.headers).toEqual({ 'x-file': '1' });
     expect(c.otlp.timeoutMillis).toBe(3000);
-    expect(c.views['http.server.request.duration']).toEqual({
-      buckets: [0.1, 0.5, 1],
-      attributes: ['http.request.method', 'http.route'],
+    expect(c.views).toEqual({
+      buckets: { 'http.server.request.duration': [0.1, 0.5, 1], 'db.client.operation.duration': 'db' },
+      attributes: { 'http.server.request.duration': ['http.request.method', 'http.route'] },
+      cardinalityLimit: 100,
+      maxSeriesPerInstrument: 2000,
     });
-    expect(c.views['db.client.operation.duration']).toEqual({ buckets: 'db', cardinalityLimit: 100 });
     expect(c.builtins).toEqual({ http: { enabled: true } });
     expect(c.shutdownTimeoutMillis).toBe(1500);
     expect(c.configFile).toMatch(/config-\d+\.yaml$/);
@@ -235,12 +236,15 @@ shutdownTimeoutMillis: 1500
     const fromCode = resolveConfig({
       env,
       serviceName: 'from-code',
-      views: { 'http.server.request.duration': { buckets: 'http' } },
+      views: { buckets: { 'http.server.request.duration': 'http' }, maxSeriesPerInstrument: 50 },
     });
     expect(fromCode.serviceName).toBe('from-code');
-    expect(fromCode.views['http.server.request.duration']).toEqual({
-      buckets: 'http',
-      attributes: ['http.request.method', 'http.route'],
+    // Maps merge by instrument name; the file's allow-list stays.
+    expect(fromCode.views).toEqual({
+      buckets: { 'http.server.request.duration': 'http', 'db.client.operation.duration': 'db' },
+      attributes: { 'http.server.request.duration': ['http.request.method', 'http.route'] },
+      cardinalityLimit: 100,
+      maxSeriesPerInstrument: 50,
     });
   });
 
@@ -260,18 +264,25 @@ shutdownTimeoutMillis: 1500
     ['otlp: { timeoutMillis: 0 }', 'otlp.timeoutMillis', '0', 'an integer >= 1'],
     ['otlp: { compression: brotli }', 'otlp.compression', '"brotli"', 'one of "gzip", "none"'],
     [
-      'views: { http.server.request.duration: { buckets: [0.1, 0.05] } }',
-      'views["http.server.request.duration"].buckets',
+      'views: { buckets: { http.server.request.duration: [0.1, 0.05] } }',
+      'views.buckets["http.server.request.duration"]',
       '[0.1,0.05]',
       'strictly increasing',
     ],
-    ['views: { x: { buckets: [] } }', 'views.x.buckets', '[]', 'a non-empty list'],
-    ['views: { x: { buckets: ["a"] } }', 'views.x.buckets[0]', '"a"', 'a finite number'],
-    ['views: { x: { buckets: fast } }', 'views.x.buckets', '"fast"', 'a preset name: http, db, pool, cache'],
-    ['views: { "http.*": { buckets: http } }', 'views["http.*"]', '"http.*"', 'without wildcards'],
-    ['views: { x: { attributes: [1] } }', 'views.x.attributes[0]', '1', 'a string'],
-    ['views: { x: { cardinalityLimit: 0 } }', 'views.x.cardinalityLimit', '0', 'an integer >= 1'],
-    ['views: { x: { bucket: [1] } }', 'views.x.bucket', '"bucket"', 'buckets, attributes, cardinalityLimit'],
+    ['views: { buckets: { x: [] } }', 'views.buckets.x', '[]', 'a non-empty list'],
+    ['views: { buckets: { x: ["a"] } }', 'views.buckets.x[0]', '"a"', 'a finite number'],
+    ['views: { buckets: { x: fast } }', 'views.buckets.x', '"fast"', 'a preset name: http, db, pool, cache'],
+    ['views: { buckets: { "http.*": http } }', 'views.buckets["http.*"]', '"http.*"', 'without wildcards'],
+    ['views: { attributes: { x: [1] } }', 'views.attributes.x[0]', '1', 'a non-empty string'],
+    ['views: { attributes: { x: route } }', 'views.attributes.x', '"route"', 'a list of'],
+    ['views: { cardinalityLimit: 0 }', 'views.cardinalityLimit', '0', 'an integer >= 1'],
+    ['views: { maxSeriesPerInstrument: 1.5 }', 'views.maxSeriesPerInstrument', '1.5', 'an integer >= 1'],
+    [
+      'views: { http.server.request.duration: { buckets: [1] } }',
+      'views["http.server.request.duration"]',
+      '"http.server.request.duration"',
+      'buckets, attributes, cardinalityLimit, maxSeriesPerInstrument',
+    ],
     ['builtins: { htp: true }', 'builtins.htp', '"htp"', 'one of the keys http'],
     ['builtins: { http: "yes" }', 'builtins.http', '"yes"', 'true, false, or an options object'],
     ['serviceNme: x', 'serviceNme', '"serviceNme"', 'one of the keys disabled, serviceName'],

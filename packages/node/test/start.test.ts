@@ -113,14 +113,13 @@ describe('start() / shutdown()', () => {
       const url = metricsServerUrl() as string;
       await httpGet(`${url}/metrics`);
       await httpGet(`${url}/probe/hello`);
-      await httpGet(`${url}/nothing`);
+      await httpGet(`${url}/assets/x.js`);
     } finally {
       await close(app);
     }
     const metric = findMetric(await collect(p.reader), 'http.server.request.duration');
-    const total = pointsWith<{ count: number }>(metric).reduce((n, pt) => n + pt.value.count, 0);
-    expect(total).toBe(3);
-    expect(histogramOf(metric).count).toBe(3);
+    expect(pointsWith(metric).map((pt) => pt.attributes['http.route'])).toEqual(['/app']);
+    expect(histogramOf(metric, { 'http.route': '/app' }).count).toBe(3);
   });
 
   it('is idempotent: a second start() does nothing', async () => {

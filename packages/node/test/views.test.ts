@@ -1,7 +1,9 @@
-import { createTestMetrics, findMetric, histogramOf, pointsWith, sumValues } from '@otel-perf/test-utils';
+import { createTestMetrics, findMetric, histogramOf, pointsWith } from '@otel-perf/test-utils';
 import { DB_OPERATION_BUCKETS, HTTP_DURATION_BUCKETS } from '@otel-perf/views';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InstrumentViewConfig } from '../src/types.js';
+import { resolveConfig } from '../src/config.js';
+import type { ViewsConfig } from '../src/types.js';
+import { ConfigError } from '../src/validate.js';
 import { buildViews } from '../src/views.js';
 
 let shutdown: (() => Promise<void>) | undefined;
@@ -10,14 +12,15 @@ afterEach(async () => {
   shutdown = undefined;
 });
 
-function metricsWith(overrides: Record<string, InstrumentViewConfig> = {}) {
-  const m = createTestMetrics({ views: buildViews(overrides) });
+/** A real MeterProvider with the views the distro builds from `views` (defaults merged as at startup). */
+function metricsWith(views: ViewsConfig = {}) {
+  const m = createTestMetrics({ views: buildViews(resolveConfig({ env: {}, views }).views) });
   shutdown = m.shutdown;
   return m;
 }
 
-describe('buildViews', () => {
-  it('gives http.server.request.duration the HTTP preset even when the instrument has no advice', async () => {
+describe('the distro views', () => {
+  it('give http.server.request.duration the HTTP preset even when the instrument has no advice', async () => {
     const m = metricsWith();
     const h = m.meterProvider.getMeter('t').createHistogram('http.server.request.duration', { unit: 's' });
     h.record(0.3, { 'http.route': '/a' });
@@ -26,10 +29,9 @@ describe('buildViews', () => {
     expect(hist.count).toBe(1);
   });
 
-  it('overrides buckets with a list or a preset name', async () => {
+  it('override buckets with a list or a preset name', async () => {
     const m = metricsWith({
-      'http.server.request.duration': { buckets: [0.1, 1] },
-      'my.job.duration': { buckets: 'db' },
+      buckets: { 'http.server.request.duration': [0.1, 1], 'my.job.duration': 'db' },
     });
     const meter = m.meterProvider.getMeter('t');
     meter.createHistogram('http.server.request.duration').record(0.5);
@@ -41,8 +43,8 @@ describe('buildViews', () => {
     ]);
   });
 
-  it('keeps only allow-listed attributes', async () => {
-    const m = metricsWith({ 'http.server.request.duration': { attributes: ['http.route'] } });
+  it('keep only allow-listed attributes', async () => {
+    const m = metricsWith({ attributes: { 'http.server.request.duration': ['http.route'] } });
     const h = m.meterProvider.getMeter('t').createHistogram('http.server.request.duration');
     h.record(0.1, { 'http.route': '/a', 'user.id': '1' });
     h.record(0.1, { 'http.route': '/a', 'user.id': '2' });
@@ -51,30 +53,45 @@ describe('buildViews', () => {
     expect(histogramOf(metric, { 'http.route': '/a' }).count).toBe(2);
   });
 
-  it('caps series with cardinalityLimit (the rest folds into the overflow series)', async () => {
-    const m = metricsWith({ 'requests.by.user': { cardinalityLimit: 5 } });
-    const c = m.meterProvider.getMeter('t').createCounter('requests.by.user');
-    for (let i = 0; i < 50; i++) c.add(1, { 'user.id': String(i) });
-    const metric = await m.find('requests.by.user');
+  it('bound the series of a preset histogram across collections by default (cardinality guard)', async () => {
+    const m = metricsWith({ maxSeriesPerInstrument: 10 });
+    const h = m.meterProvider.getMeter('t').createHistogram('http.server.request.duration');
+    const counts: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 25; i++) h.record(0.01, { 'http.route': `/r${round}-${i}` });
+      counts.push(pointsWith(await m.find('http.server.request.duration')).length);
+    }
+    // 10 admitted series plus the overflow series, every collection (cumulative).
+    expect(counts).toEqual([11, 11, 11, 11]);
+    expect(
+      histogramOf(await m.find('http.server.request.duration'), { 'otel.metric.overflow': true }).count,
+    ).toBe(90);
+  });
+
+  it('apply cardinalityLimit (the SDK per-collection limit) to every view', async () => {
+    const m = metricsWith({ cardinalityLimit: 5, maxSeriesPerInstrument: 1000 });
+    const h = m.meterProvider.getMeter('t').createHistogram('db.client.operation.duration');
+    for (let i = 0; i < 20; i++) h.record(0.01, { 'db.query.text': String(i) });
+    const metric = await m.find('db.client.operation.duration');
     expect(pointsWith(metric)).toHaveLength(5);
-    expect(sumValues(metric)).toBe(50);
-    expect(sumValues(metric, { 'otel.metric.overflow': true })).toBe(46);
   });
 
-  it('does not turn a counter that shares a preset name into a histogram', async () => {
-    const m = metricsWith();
-    m.meterProvider.getMeter('t').createCounter('http.server.request.duration').add(2);
-    const metric = await m.find('http.server.request.duration');
-    expect(sumValues(metric)).toBe(2);
-  });
-
-  it('makes at most one view per instrument, so nothing is exported twice', async () => {
-    const m = metricsWith({ 'http.server.request.duration': { cardinalityLimit: 10 } });
+  it('make at most one view per instrument, so nothing is exported twice', async () => {
+    const m = metricsWith({
+      buckets: { 'http.server.request.duration': [1, 2] },
+      attributes: { 'http.server.request.duration': ['http.route'] },
+    });
     m.meterProvider.getMeter('t').createHistogram('http.server.request.duration').record(1);
     const rm = await m.collect();
     const all = rm.scopeMetrics
       .flatMap((s) => s.metrics)
       .filter((x) => x.descriptor.name === 'http.server.request.duration');
     expect(all).toHaveLength(1);
+  });
+
+  it('turn an error of createViews into a ConfigError on views', () => {
+    const bad = { buckets: { x: 'nope' } } as unknown as ViewsConfig;
+    expect(() => buildViews(bad)).toThrow(ConfigError);
+    expect(() => buildViews(bad)).toThrow(/views is .*allowed: .*unknown bucket preset "nope"/);
   });
 });

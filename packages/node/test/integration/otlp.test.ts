@@ -130,5 +130,13 @@ describe('OTLP export', () => {
       (s) => s.name === 'http_server_request_duration_seconds_count' && s.labels.http_route === '/both',
     );
     expect(count?.value).toBe(1);
+    // The exporter's own requests to the collector are not the app's client traffic.
+    const port = new URL(r.url).port;
+    expect(r.requests.length).toBeGreaterThan(0);
+    expect(
+      scrape.filter(
+        (s) => s.name.startsWith('http_client_request_duration') && s.labels.server_port === port,
+      ),
+    ).toEqual([]);
   });
 });

@@ -113,8 +113,8 @@ describe('the preload', () => {
       config,
       [
         'views:',
-        '  http.server.request.duration:',
-        '    buckets: [0.25, 0.5, 1]',
+        '  buckets:',
+        '    http.server.request.duration: [0.25, 0.5, 1]',
         'resourceAttributes: { deployment.environment.name: staging, team: web }',
       ].join('\n'),
     );
