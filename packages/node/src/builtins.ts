@@ -1,9 +1,11 @@
 /**
- * The built-in plugins, by the name the config uses (`builtins.<name>`). To add one: import its factory
+ * The built-in plugins, by name; the name is also the key of its section in the config (`http: false`,
+ * `dashboard: { enabled: true }`). To add one: import its factory
  * and add an entry; `enabledByDefault` says whether it runs when the config does not mention it,
  * `options` (optional) is the plain-data schema its options are checked against at startup, and `create`
  * builds the plugin from its options (an instrumentation becomes a plugin with `instrumentationPlugin`).
- * A factory that throws on bad options stops startup with a `ConfigError` naming `builtins.<name>`.
+ * A factory that throws on bad options stops startup with a `ConfigError` naming the section. A name must
+ * not be one of the distro's own config keys (a test checks).
  */
 import { HttpInstrumentation, type HttpInstrumentationConfig } from '@otel-perf/instrumentation-http';
 import type { Builtin } from './builtin.js';

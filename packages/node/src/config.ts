@@ -6,6 +6,7 @@ import { BUILTINS } from './builtins.js';
 import { configFromEnv, disabledByEnv } from './env.js';
 import { configSchema } from './schema.js';
 import type {
+  BuiltinSetting,
   LogLevel,
   MetricsExporterName,
   OtelPerfConfig,
@@ -83,6 +84,21 @@ function merge<T extends object>(base: T, ...layers: (Partial<T> | undefined)[])
   return out as T;
 }
 
+/** The built-in sections of every layer, later layers winning per built-in. */
+function builtinSections(
+  layers: readonly OtelPerfConfig[],
+  builtins: Readonly<Record<string, Builtin>>,
+): Record<string, BuiltinSetting> {
+  const out: Record<string, BuiltinSetting> = {};
+  for (const layer of layers) {
+    for (const name of Object.keys(builtins)) {
+      const setting = (layer as Record<string, unknown>)[name] as BuiltinSetting | undefined;
+      if (setting !== undefined) out[name] = setting;
+    }
+  }
+  return out;
+}
+
 /** The plain-data part of `start()` options (no plugins, no env, no file path). */
 function codeConfig(options: StartOptions): OtelPerfConfig {
   const { configFile: _f, plugins: _p, env: _e, ...rest } = options;
@@ -144,7 +160,7 @@ export function resolveConfig(
     ),
     otlp,
     views,
-    builtins: merge({}, ...layers.map((l) => l.builtins)),
+    builtins: builtinSections(layers, builtins),
     shutdownTimeoutMillis: last('shutdownTimeoutMillis') ?? DEFAULTS.shutdownTimeoutMillis,
     logLevel: last('logLevel') ?? DEFAULTS.logLevel,
     printEndpoints: last('printEndpoints') ?? false,

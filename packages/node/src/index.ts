@@ -5,6 +5,7 @@ export { BUILTINS } from './builtins.js';
 export { loadConfigFile, resolveConfig } from './config.js';
 export { metricsServerUrl, preload, ready, shutdown, start } from './sdk.js';
 export type {
+  BuiltinSections,
   BuiltinSetting,
   LogLevel,
   MetricsExporterName,

@@ -96,10 +96,11 @@ export function configSchema(builtins: Readonly<Record<string, Builtin>>): Schem
         },
       },
       views: viewsSchema,
-      builtins: { type: 'object', properties: builtinSettings },
       shutdownTimeoutMillis: { type: 'number', integer: true, min: 100, max: 60_000 },
       logLevel: { type: 'string', enum: LOG_LEVELS },
       printEndpoints: { type: 'boolean' },
+      // One section per built-in, keyed by its name.
+      ...builtinSettings,
     },
   };
 }

@@ -71,7 +71,7 @@ function enabledBuiltins(config: ResolvedConfig, table: Readonly<Record<string, 
   return out;
 }
 
-/** Builds the built-ins; throws a `ConfigError` naming `builtins.<name>` when a factory rejects its options. */
+/** Builds the built-ins; throws a `ConfigError` naming the built-in's section when its factory rejects the options. */
 function createBuiltins(
   config: ResolvedConfig,
   enabled: readonly EnabledBuiltin[],
@@ -84,7 +84,7 @@ function createBuiltins(
         created.push(builtin.create(options, context));
       } catch (err) {
         if (err instanceof ConfigError) throw err;
-        throw new ConfigError(`builtins.${name}`, options, describeError(err), config.configFile);
+        throw new ConfigError(name, options, describeError(err), config.configFile);
       }
     }
   } catch (err) {

@@ -1,5 +1,6 @@
 import type { OtelPerfPlugin } from '@otel-perf/core';
 import type { BucketsOption } from '@otel-perf/views';
+import type { BuiltinName } from './builtins.js';
 
 /** Where metrics go. `prometheus` serves `/metrics`; `otlp` pushes periodically. */
 export type MetricsExporterName = 'prometheus' | 'otlp';
@@ -93,11 +94,18 @@ export interface OtlpConfig {
 export type BuiltinSetting = boolean | ({ enabled?: boolean } & Record<string, unknown>);
 
 /**
+ * One section per built-in plugin, keyed by its name (see `BUILTINS`): `false` turns it off, `true` or an
+ * options object turns it on (`{ enabled: false, ... }` keeps it off). Unlisted built-ins keep their
+ * default (`http` is on, the others are opt-in).
+ */
+export type BuiltinSections = { readonly [K in BuiltinName]?: BuiltinSetting };
+
+/**
  * What `start()` accepts and what the config file (`OTEL_PERF_CONFIG`, YAML or JSON) holds, minus
  * `plugins` (objects exist only in code). Precedence: `start()` options, then environment variables,
  * then the file, then the defaults; `OTEL_SDK_DISABLED=true` always wins.
  */
-export interface OtelPerfConfig {
+export interface OtelPerfConfig extends BuiltinSections {
   /**
    * Set nothing up at all (`OTEL_SDK_DISABLED`).
    * @default false
@@ -122,12 +130,6 @@ export interface OtelPerfConfig {
   prometheus?: PrometheusConfig;
   otlp?: OtlpConfig;
   views?: ViewsConfig;
-  /**
-   * Built-in plugins by name (see `BUILTINS`): `false` turns one off, `true` or an options object
-   * turns it on. Unlisted built-ins keep their default.
-   * @default { http: true }
-   */
-  builtins?: Readonly<Record<string, BuiltinSetting>>;
   /**
    * How long the final flush may take on SIGTERM/SIGINT, `beforeExit` and `shutdown()`, in milliseconds
    * (`OTEL_PERF_SHUTDOWN_TIMEOUT`).
@@ -175,6 +177,7 @@ export interface ResolvedConfig {
   prometheus: Required<PrometheusConfig>;
   otlp: Required<OtlpConfig>;
   views: ViewsConfig;
+  /** The built-in sections, by built-in name (only those some source set). */
   builtins: Record<string, BuiltinSetting>;
   shutdownTimeoutMillis: number;
   logLevel: LogLevel;

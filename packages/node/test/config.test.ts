@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Builtin } from '../src/builtin.js';
+import { BUILTINS } from '../src/builtins.js';
 import { loadConfigFile, resolveConfig } from '../src/config.js';
 import { configFromEnv } from '../src/env.js';
+import { configSchema } from '../src/schema.js';
+import type { StartOptions } from '../src/types.js';
 import { ConfigError } from '../src/validate.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'otel-perf-config-'));
@@ -27,6 +30,15 @@ function configError(fn: () => unknown): ConfigError {
   }
   throw new Error('expected a ConfigError, nothing was thrown');
 }
+
+describe('built-in sections', () => {
+  it('no built-in is named like one of the distro config keys', () => {
+    const schema = configSchema({});
+    const keys = schema.type === 'object' ? Object.keys(schema.properties) : [];
+    expect(keys).toContain('serviceName');
+    expect(Object.keys(BUILTINS).filter((name) => keys.includes(name))).toEqual([]);
+  });
+});
 
 describe('defaults', () => {
   it('with an empty environment: Prometheus on 127.0.0.1:9464, OTLP http/protobuf to localhost:4318', () => {
@@ -181,8 +193,7 @@ views:
   attributes:
     http.server.request.duration: [http.request.method, http.route]
   cardinalityLimit: 100
-builtins:
-  http: { enabled: true }
+http: { enabled: true }
 shutdownTimeoutMillis: 1500
 `;
 
@@ -283,8 +294,8 @@ shutdownTimeoutMillis: 1500
       '"http.server.request.duration"',
       'buckets, attributes, cardinalityLimit, maxSeriesPerInstrument',
     ],
-    ['builtins: { htp: true }', 'builtins.htp', '"htp"', 'one of the keys http'],
-    ['builtins: { http: "yes" }', 'builtins.http', '"yes"', 'true, false, or an options object'],
+    ['htp: true', 'htp', '"htp"', 'printEndpoints, http'],
+    ['http: "yes"', 'http', '"yes"', 'true, false, or an options object'],
     ['serviceNme: x', 'serviceNme', '"serviceNme"', 'one of the keys disabled, serviceName'],
     ['shutdownTimeoutMillis: -1', 'shutdownTimeoutMillis', '-1', 'an integer from 100 to 60000'],
     ['logLevel: loud', 'logLevel', '"loud"', 'one of "none", "error"'],
@@ -335,12 +346,13 @@ shutdownTimeoutMillis: 1500
         create: () => ({ name: 'thing' }),
       },
     };
-    const ok = resolveConfig({ env: {}, builtins: { thing: { enabled: true, sampleRate: 0.5 } } }, table);
+    const options = (o: unknown) => ({ env: {}, thing: o }) as StartOptions;
+    const ok = resolveConfig(options({ enabled: true, sampleRate: 0.5 }), table);
     expect(ok.builtins).toEqual({ thing: { enabled: true, sampleRate: 0.5 } });
-    const err = configError(() => resolveConfig({ env: {}, builtins: { thing: { sampleRate: 2 } } }, table));
-    expect(err.key).toBe('builtins.thing.sampleRate');
+    const err = configError(() => resolveConfig(options({ sampleRate: 2 }), table));
+    expect(err.key).toBe('thing.sampleRate');
     expect(err.allowed).toBe('a finite number from 0 to 1');
-    const unknown = configError(() => resolveConfig({ env: {}, builtins: { thing: { rate: 1 } } }, table));
-    expect(unknown.key).toBe('builtins.thing.rate');
+    const unknown = configError(() => resolveConfig(options({ rate: 1 }), table));
+    expect(unknown.key).toBe('thing.rate');
   });
 });

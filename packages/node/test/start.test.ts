@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Builtin } from '../src/builtin.js';
 import { BUILTINS } from '../src/builtins.js';
 import { metricsServerUrl, ready, shutdown, start } from '../src/index.js';
+import type { StartOptions } from '../src/types.js';
 import { ConfigError } from '../src/validate.js';
 import { httpGet } from './helpers.js';
 
@@ -242,14 +243,14 @@ describe('start() / shutdown()', () => {
     };
     let err: unknown;
     try {
-      start({ env, builtins: { broken: { maxRoutes: 0 } } }, table);
+      start({ env, broken: { maxRoutes: 0 } } as StartOptions, table);
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).key).toBe('builtins.broken');
+    expect((err as ConfigError).key).toBe('broken');
     expect((err as ConfigError).message).toContain(
-      'builtins.broken is {"maxRoutes":0}; allowed: maxRoutes must be >= 1',
+      'broken is {"maxRoutes":0}; allowed: maxRoutes must be >= 1',
     );
     expect(created[0]?.isEnabled()).toBe(false);
     expect(metricsServerUrl()).toBeUndefined();
@@ -257,7 +258,7 @@ describe('start() / shutdown()', () => {
 
   it('the http built-in can be turned off', async () => {
     const p = probe();
-    start({ env, builtins: { http: false }, plugins: [p] });
+    start({ env, http: false, plugins: [p] });
     expect(Object.keys(BUILTINS)).toContain('http');
     expect(p.ctx?.getPlugin('http')).toBeUndefined();
   });

@@ -129,9 +129,9 @@ describe('the preload', () => {
     expect(target?.labels.team).toBe('api');
   });
 
-  it('builtins.http: false turns HTTP metrics off', async () => {
+  it('http: false in the config file turns HTTP metrics off', async () => {
     const config = join(dir, 'no-http.json');
-    writeFileSync(config, JSON.stringify({ builtins: { http: false } }));
+    writeFileSync(config, JSON.stringify({ http: false }));
     const p = app('server.cjs', { env: { OTEL_PERF_CONFIG: config } });
     await sendRequests(await appPort(p), ['/x']);
     const samples = await scrape(p);
