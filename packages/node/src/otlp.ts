@@ -126,7 +126,7 @@ export class OtlpExporter implements PushMetricExporter {
       this.heldBack = metrics;
     } else {
       this.heldBack = undefined;
-      this.send(metrics);
+      void this.send(metrics);
     }
     resultCallback({ code: ExportResultCode.SUCCESS });
   }
