@@ -1,3 +1,7 @@
+export type { CardinalityGuardOptions } from './cardinality.js';
+export { createAllowList, createCardinalityGuard, OVERFLOW_ATTRIBUTES } from './cardinality.js';
+export type { PresetMetricName } from './metric-presets.js';
+export { METRIC_BUCKET_PRESETS } from './metric-presets.js';
 export type { BucketPresetName } from './presets.js';
 export {
   BODY_SIZE_BUCKETS,
@@ -10,3 +14,6 @@ export {
   HTTP_DURATION_BUCKETS,
   POOL_TIME_BUCKETS,
 } from './presets.js';
+export { normalizeRoute } from './route.js';
+export type { BucketsOption, CreateViewsOptions } from './types.js';
+export { createViews, resolveBuckets } from './views.js';

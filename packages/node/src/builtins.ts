@@ -1,0 +1,40 @@
+/**
+ * The built-in plugins, by name; the name is also the key of its section in the config (`http: false`,
+ * `dashboard: { enabled: true }`). To add one: import its factory
+ * and add an entry; `enabledByDefault` says whether it runs when the config does not mention it,
+ * `options` (optional) is the plain-data schema its options are checked against at startup, and `create`
+ * builds the plugin from its options (an instrumentation becomes a plugin with `instrumentationPlugin`).
+ * A factory that throws on bad options stops startup with a `ConfigError` naming the section. A name must
+ * not be one of the distro's own config keys (a test checks).
+ */
+import { HttpInstrumentation, type HttpInstrumentationConfig } from '@otel-perf/instrumentation-http';
+import type { Builtin } from './builtin.js';
+
+export const BUILTINS = {
+  http: {
+    enabledByDefault: true,
+    create: (options, context) => {
+      const config = options as HttpInstrumentationConfig;
+      // The exporter's own requests to the OTLP endpoint are not app traffic.
+      const withHosts = {
+        ...config,
+        ignoreOutgoingHosts: [...(config.ignoreOutgoingHosts ?? []), ...context.exportHosts],
+      };
+      const instrumentation = new HttpInstrumentation(withHosts);
+      return {
+        name: 'http',
+        instrumentations: () => [instrumentation],
+        // Once the metrics server's routes are known, requests to them are not app traffic either.
+        start: () => {
+          const own = context.ownPaths();
+          if (own.length > 0) {
+            instrumentation.setConfig({ ...withHosts, ignorePaths: [...(config.ignorePaths ?? []), ...own] });
+          }
+        },
+      };
+    },
+  },
+} satisfies Record<string, Builtin>;
+
+/** The name of a built-in plugin. */
+export type BuiltinName = keyof typeof BUILTINS;

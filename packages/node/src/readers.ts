@@ -1,0 +1,44 @@
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { type MetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import type { Route } from '@otel-perf/core';
+import { OtlpExporter } from './otlp.js';
+import { metricsHandler } from './prometheus.js';
+import { METRICS_PATH } from './server.js';
+import type { ResolvedConfig } from './types.js';
+
+/** The readers `OTEL_METRICS_EXPORTER` asks for, plus the route that serves Prometheus scrapes. */
+export interface ExporterReaders {
+  readers: MetricReader[];
+  /** `GET /metrics`, when Prometheus is on. */
+  routes: Route[];
+}
+
+/**
+ * `resourceSettled` resolves once the resource's asynchronous attributes (`host.id`) are known; scrapes
+ * wait for it so the first one does not read a half-built resource.
+ */
+export function buildReaders(config: ResolvedConfig, resourceSettled: Promise<void>): ExporterReaders {
+  const readers: MetricReader[] = [];
+  const routes: Route[] = [];
+  if (config.exporters.includes('prometheus')) {
+    // Served by our own metrics server (shared with plugin routes), so the exporter never listens.
+    const prometheus = new PrometheusExporter({ preventServerStart: true });
+    readers.push(prometheus);
+    routes.push({
+      method: 'GET',
+      path: METRICS_PATH,
+      handler: metricsHandler(prometheus, resourceSettled),
+    });
+  }
+  if (config.exporters.includes('otlp')) {
+    const budget = Math.min(config.otlp.timeoutMillis, config.shutdownTimeoutMillis);
+    readers.push(
+      new PeriodicExportingMetricReader({
+        exporter: new OtlpExporter(config.otlp, budget),
+        exportIntervalMillis: config.otlp.exportIntervalMillis,
+        exportTimeoutMillis: Math.min(30_000, config.otlp.exportIntervalMillis),
+      }),
+    );
+  }
+  return { readers, routes };
+}
