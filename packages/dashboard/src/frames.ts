@@ -237,9 +237,9 @@ function dbGroup(cur: MetricSnapshot, prev: MetricSnapshot | undefined): Frame['
 }
 
 function cacheGroup(cur: MetricSnapshot, prev: MetricSnapshot | undefined): Frame['cache'] {
-  const cur_ = points(cur, S.cacheRequests);
+  const cur_ = points(cur, S.cacheGets);
   if (cur_.length === 0) return undefined;
-  const before = new Map(points(prev, S.cacheRequests).map((p) => [key(p), p.value ?? 0]));
+  const before = new Map(points(prev, S.cacheGets).map((p) => [key(p), p.value ?? 0]));
   const caches = new Map<
     string,
     { name: string; layer: string; hit: number; miss: number; requests: number }
@@ -271,7 +271,7 @@ function breakerGroup(cur: MetricSnapshot): Frame['breakers'] {
   const out = new Map<string, string>();
   for (const p of pts) {
     const name = String(p.attributes[A.breakerName] ?? '');
-    if ((p.value ?? 0) === 1) out.set(name, String(p.attributes[A.breakerState]));
+    if ((p.value ?? 0) > 0) out.set(name, String(p.attributes[A.breakerState]));
     else if (!out.has(name)) out.set(name, 'unknown');
   }
   return [...out].map(([name, state]) => ({ name, state })).sort((a, b) => a.name.localeCompare(b.name));

@@ -18,8 +18,8 @@ export const SOURCES = {
   poolPending: 'db.client.connection.pending_requests',
   poolWait: 'db.client.connection.wait_time',
   poolTimeouts: 'db.client.connection.timeouts',
-  cacheRequests: 'otel_perf.cache.requests',
-  breakerState: 'otel_perf.circuit_breaker.state',
+  cacheGets: 'cache.gets',
+  breakerState: 'circuit_breaker.state',
 } as const;
 
 /** Attribute names the dashboard groups by. */
@@ -29,11 +29,11 @@ export const SOURCE_ATTRIBUTES = {
   status: 'http.response.status_code',
   pool: 'db.client.connection.pool.name',
   poolState: 'db.client.connection.state',
-  cacheName: 'otel_perf.cache.name',
-  cacheLayer: 'otel_perf.cache.layer',
-  cacheResult: 'otel_perf.cache.result',
-  breakerName: 'otel_perf.circuit_breaker.name',
-  breakerState: 'otel_perf.circuit_breaker.state',
+  cacheName: 'cache.name',
+  cacheLayer: 'cache.layer',
+  cacheResult: 'cache.result',
+  breakerName: 'circuit_breaker.name',
+  breakerState: 'circuit_breaker.state',
 } as const;
 
 /**

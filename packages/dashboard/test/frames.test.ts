@@ -75,18 +75,18 @@ describe('frames from a real MeterProvider', () => {
     meter
       .createObservableUpDownCounter('db.client.connection.pending_requests')
       .addCallback((o) => o.observe(2, pool));
-    const requests = meter.createCounter('otel_perf.cache.requests');
-    const c = { 'otel_perf.cache.name': 'users', 'otel_perf.cache.layer': 'l1' };
-    requests.add(30, { ...c, 'otel_perf.cache.result': 'hit' });
-    requests.add(10, { ...c, 'otel_perf.cache.result': 'miss' });
-    meter.createObservableGauge('otel_perf.circuit_breaker.state').addCallback((o) => {
+    const requests = meter.createCounter('cache.gets');
+    const c = { 'cache.name': 'users', 'cache.layer': 'l1' };
+    requests.add(30, { ...c, 'cache.result': 'hit' });
+    requests.add(10, { ...c, 'cache.result': 'miss' });
+    meter.createObservableGauge('circuit_breaker.state').addCallback((o) => {
       o.observe(1, {
-        'otel_perf.circuit_breaker.name': 'payments',
-        'otel_perf.circuit_breaker.state': 'open',
+        'circuit_breaker.name': 'payments',
+        'circuit_breaker.state': 'open',
       });
       o.observe(0, {
-        'otel_perf.circuit_breaker.name': 'payments',
-        'otel_perf.circuit_breaker.state': 'closed',
+        'circuit_breaker.name': 'payments',
+        'circuit_breaker.state': 'closed',
       });
     });
     const frame = await dashboard.tick();

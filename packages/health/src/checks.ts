@@ -218,11 +218,11 @@ function dependencyCheck(
 
 /** Options of {@link cacheHitRatioCheck}: where the cache counters are and what counts as a hit. */
 export interface CacheHitRatioCheckOptions {
-  /** Counter of cache requests by result. @default 'otel_perf.cache.requests' */
+  /** Counter of cache requests by result. @default 'cache.gets' */
   metric?: string;
-  /** Attribute holding the result. @default 'otel_perf.cache.result' */
+  /** Attribute holding the result. @default 'cache.result' */
   resultAttribute?: string;
-  /** Attribute naming the cache. @default 'otel_perf.cache.name' */
+  /** Attribute naming the cache. @default 'cache.name' */
   nameAttribute?: string;
   /** Results that count as hits. @default ['hit', 'stale_hit'] */
   hits?: string[];
@@ -239,9 +239,9 @@ export interface CacheHitRatioCheckOptions {
  * counters of `@otel-perf/instrumentation-cache`. Left out while no cache metrics exist.
  */
 export function cacheHitRatioCheck(options: CacheHitRatioCheckOptions = {}): HealthCheck {
-  const metric = options.metric ?? 'otel_perf.cache.requests';
-  const resultAttr = options.resultAttribute ?? 'otel_perf.cache.result';
-  const nameAttr = options.nameAttribute ?? 'otel_perf.cache.name';
+  const metric = options.metric ?? 'cache.gets';
+  const resultAttr = options.resultAttribute ?? 'cache.result';
+  const nameAttr = options.nameAttribute ?? 'cache.name';
   const hits = new Set(options.hits ?? ['hit', 'stale_hit']);
   const misses = new Set(options.misses ?? ['miss']);
   const t = options.thresholds ?? { good: 0.2, warn: 0.5, fail: 0.8 };
@@ -281,11 +281,11 @@ export function cacheHitRatioCheck(options: CacheHitRatioCheckOptions = {}): Hea
 
 /** Options of {@link circuitBreakersCheck}. */
 export interface CircuitBreakersCheckOptions {
-  /** Gauge that is 1 for each breaker's current state. @default 'otel_perf.circuit_breaker.state' */
+  /** Gauge that is 1 for each breaker's current state. @default 'circuit_breaker.state' */
   metric?: string;
-  /** @default 'otel_perf.circuit_breaker.name' */
+  /** @default 'circuit_breaker.name' */
   nameAttribute?: string;
-  /** @default 'otel_perf.circuit_breaker.state' */
+  /** @default 'circuit_breaker.state' */
   stateAttribute?: string;
 }
 
@@ -294,9 +294,9 @@ export interface CircuitBreakersCheckOptions {
  * observed value is the number of breakers not closed. From `@otel-perf/instrumentation-circuit-breaker`.
  */
 export function circuitBreakersCheck(options: CircuitBreakersCheckOptions = {}): HealthCheck {
-  const metric = options.metric ?? 'otel_perf.circuit_breaker.state';
-  const nameAttr = options.nameAttribute ?? 'otel_perf.circuit_breaker.name';
-  const stateAttr = options.stateAttribute ?? 'otel_perf.circuit_breaker.state';
+  const metric = options.metric ?? 'circuit_breaker.state';
+  const nameAttr = options.nameAttribute ?? 'circuit_breaker.name';
+  const stateAttr = options.stateAttribute ?? 'circuit_breaker.state';
   return {
     component: 'circuitBreakers',
     measurement: 'open',
@@ -307,7 +307,7 @@ export function circuitBreakersCheck(options: CircuitBreakersCheckOptions = {}):
       const open: string[] = [];
       const halfOpen: string[] = [];
       for (const p of m.points) {
-        if ((p.value ?? 0) !== 1) continue;
+        if ((p.value ?? 0) <= 0) continue;
         const state = String(p.attributes[stateAttr]);
         const name = String(p.attributes[nameAttr]);
         if (state === 'open' || state === 'forced_open') open.push(name);

@@ -7,8 +7,14 @@
  * A factory that throws on bad options stops startup with a `ConfigError` naming the section. A name must
  * not be one of the distro's own config keys (a test checks).
  */
+import { type DashboardConfig, dashboardPlugin } from '@otel-perf/dashboard';
+import { type HealthConfig, healthPlugin } from '@otel-perf/health';
+import {
+  CircuitBreakerInstrumentation,
+  type CircuitBreakerInstrumentationConfig,
+} from '@otel-perf/instrumentation-circuit-breaker';
 import { HttpInstrumentation, type HttpInstrumentationConfig } from '@otel-perf/instrumentation-http';
-import type { Builtin } from './builtin.js';
+import { type Builtin, instrumentationPlugin } from './builtin.js';
 
 export const BUILTINS = {
   http: {
@@ -33,6 +39,23 @@ export const BUILTINS = {
         },
       };
     },
+  },
+  circuitBreaker: {
+    enabledByDefault: true,
+    create: (options) =>
+      instrumentationPlugin(
+        'circuitBreaker',
+        new CircuitBreakerInstrumentation(options as CircuitBreakerInstrumentationConfig),
+      ),
+  },
+  // Plugins that read other plugins start after them: health reads anomaly, the dashboard reads both.
+  health: {
+    enabledByDefault: true,
+    create: (options) => healthPlugin(options as HealthConfig),
+  },
+  dashboard: {
+    enabledByDefault: false,
+    create: (options) => dashboardPlugin(options as DashboardConfig),
   },
 } satisfies Record<string, Builtin>;
 

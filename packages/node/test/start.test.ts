@@ -159,9 +159,20 @@ describe('start() / shutdown()', () => {
   });
 
   it('runs no metrics server when nothing needs one', async () => {
-    start({ env: { ...env, OTEL_METRICS_EXPORTER: 'none' } });
+    // The health endpoints are on by default and need the server; with them off, nothing does.
+    start({ env: { ...env, OTEL_METRICS_EXPORTER: 'none' }, health: false });
     await ready();
     expect(metricsServerUrl()).toBeUndefined();
+  });
+
+  it('serves the health endpoints by default, even without Prometheus', async () => {
+    start({ env: { ...env, OTEL_METRICS_EXPORTER: 'none' } });
+    await ready();
+    const url = metricsServerUrl() as string;
+    const live = await httpGet(`${url}/health/live`);
+    expect(live.status).toBe(200);
+    expect(JSON.parse(live.body).status).toBe('pass');
+    expect((await httpGet(`${url}/health/ready`)).status).toBe(200);
   });
 
   it('installs SIGTERM/SIGINT/beforeExit listeners and removes them on shutdown', async () => {
