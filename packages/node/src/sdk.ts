@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads';
 import {
   type MeterProvider as ApiMeterProvider,
   context,
@@ -320,6 +321,9 @@ export function patchedModuleNames(): string[] {
  * preload file to add code plugins: `preload(import.meta.url, { plugins: [myPlugin()] })`.
  */
 export function preload(parentUrl: string, options: StartOptions = {}): boolean {
+  // Node runs `--require`/`--import` preloads again in every worker thread, including the thread of the
+  // module hooks registered below: set up the main thread only, or each would start its own distro.
+  if (!isMainThread) return false;
   if (!start(options)) return false;
   registerEsmHooks(patchedModuleNames(), parentUrl);
   return true;

@@ -78,6 +78,11 @@ describe.each<[Preload, string]>([
     expect(target?.labels.service_instance_id).toMatch(UUID);
     expect(target?.labels.process_pid).toBe(String(p.child.pid));
     expect(target?.labels.host_name).toBeTruthy();
+
+    // One distro per process: the module-hooks thread (and any worker) runs the preload again and must
+    // not start a second one.
+    expect(p.stderr().match(/metrics server listening on/g)).toHaveLength(1);
+    expect(p.stderr()).not.toMatch(/import-in-the-middle' hook has already been initialized/);
   });
 });
 
