@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measureNsPerOp } from '../src/index.js';
+import { measureNsPerOp, processCpuMs } from '../src/index.js';
 
 function spin(ns: number): void {
   const end = process.hrtime.bigint() + BigInt(ns);
@@ -50,5 +50,21 @@ describe('measureNsPerOp', () => {
     await expect(measureNsPerOp(() => 1, { iterations: 0 })).rejects.toThrow(
       /iterations must be an integer >= 1, got 0/,
     );
+  });
+});
+
+describe('processCpuMs', () => {
+  it('agrees with process.cpuUsage() within its 10 ms resolution', () => {
+    const before = processCpuMs(process.pid);
+    const usage0 = process.cpuUsage();
+    // Burn 200 ms of CPU time (not wall time: the machine is shared).
+    while (process.cpuUsage(usage0).user < 200_000) {
+      // busy
+    }
+    const d = process.cpuUsage(usage0);
+    const used = processCpuMs(process.pid) - before;
+    const expected = (d.user + d.system) / 1000;
+    expect(used).toBeGreaterThanOrEqual(expected - 20);
+    expect(used).toBeLessThan(expected + 100);
   });
 });
