@@ -10,7 +10,7 @@ function spin(ns: number): void {
 
 describe('measureNsPerOp', () => {
   it('measures the time of one call (a 20 µs busy wait is at least 20 µs)', async () => {
-    const ns = await measureNsPerOp(() => spin(20_000), { iterations: 200, warmup: 10 });
+    const ns = await measureNsPerOp(() => spin(20_000), { iterations: 200, warmup: 10, clock: 'wall' });
     expect(ns).toBeGreaterThanOrEqual(20_000);
   });
   it('calls fn warm-up + iterations times (+1 probe call)', async () => {
@@ -66,5 +66,32 @@ describe('processCpuMs', () => {
     const expected = (d.user + d.system) / 1000;
     expect(used).toBeGreaterThanOrEqual(expected - 20);
     expect(used).toBeLessThan(expected + 100);
+  });
+});
+
+describe('measureNsPerOp on the CPU clock', () => {
+  it('counts CPU time: a call burning 50 µs of CPU measures about 50 µs', async () => {
+    const burn = () => {
+      const u0 = process.cpuUsage();
+      while (process.cpuUsage(u0).user < 50) {
+        // busy
+      }
+    };
+    const ns = await measureNsPerOp(burn, { durationMs: 100 });
+    expect(ns).toBeGreaterThanOrEqual(50_000);
+    expect(ns).toBeLessThan(200_000);
+  });
+  it('does not count time spent waiting', async () => {
+    const ns = await measureNsPerOp(() => new Promise<void>((r) => setTimeout(r, 5)), {
+      iterations: 10,
+      warmup: 1,
+    });
+    expect(ns).toBeLessThan(5_000_000);
+    const wall = await measureNsPerOp(() => new Promise<void>((r) => setTimeout(r, 5)), {
+      iterations: 10,
+      warmup: 1,
+      clock: 'wall',
+    });
+    expect(wall).toBeGreaterThanOrEqual(4_900_000);
   });
 });
