@@ -1,7 +1,7 @@
 // HTTP server overhead: a tiny handler under wrk (50 connections, loopback), bare vs. each way of getting
 // HTTP metrics. Run: `npm run bench -- instrumentation-http` (BENCH_ROUNDS / BENCH_DURATION_MS shorten it).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +92,12 @@ async function expectDurationMetric(name: string, server: BenchServer, metricsUr
 }
 
 const app = join(fixtures, 'app.cjs');
+
+function noBodySizeConfig(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'otel-perf-bench-')), 'otel-perf.json');
+  writeFileSync(file, JSON.stringify({ http: { bodySize: false } }));
+  return file;
+}
 const quiet = { OTEL_LOG_LEVEL: 'error', OTEL_SERVICE_NAME: 'bench' };
 
 async function withPrometheus(nodeArgs: string[], script: string, env: Record<string, string> = {}) {
