@@ -130,6 +130,12 @@ await runBench({
     serverCase('@otel-perf/node preload', () =>
       withPrometheus(['--require', '@otel-perf/node/register'], app),
     ),
+    // The same without the two body-size histograms: one SDK recording per request instead of two.
+    serverCase('@otel-perf/node preload, http.bodySize: false', () =>
+      withPrometheus(['--require', '@otel-perf/node/register'], app, {
+        OTEL_PERF_CONFIG: noBodySizeConfig(),
+      }),
+    ),
     serverCase('upstream instrumentation-http 0.301 (metrics only)', () =>
       withPrometheus([], join(fixtures, 'upstream-metrics.cjs')),
     ),
