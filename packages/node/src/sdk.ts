@@ -173,11 +173,7 @@ export function start(
     names.add(p.name);
   }
   let server: MetricsServer | undefined;
-  let ownPaths: string[] = [];
-  const plugins = [
-    ...createBuiltins(config, enabled, { ownPaths: () => ownPaths, exportHosts: exportHosts(config) }),
-    ...codePlugins,
-  ];
+  const plugins = [...createBuiltins(config, enabled, { exportHosts: exportHosts(config) }), ...codePlugins];
 
   // Contract order: readers and instrumentations before the MeterProvider exists.
   const resource = buildResource(config.serviceName, config.resourceAttributes);
@@ -204,7 +200,6 @@ export function start(
   // The server runs for Prometheus and for plugin routes, even when OTEL_METRICS_EXPORTER has no prometheus.
   if (routes.length > 0) {
     server = new MetricsServer(config.prometheus.host, config.prometheus.port, routes);
-    ownPaths = [...new Set(routes.map((r) => r.path))];
   }
 
   const byName = new Map(plugins.map((p) => [p.name, p]));
