@@ -38,9 +38,9 @@ describe('measureNsPerOp', () => {
     expect(maxInFlight).toBe(1);
     expect(ns).toBeGreaterThan(0);
   });
-  it('stops after about durationMs', async () => {
+  it('stops after about durationMs (wall clock)', async () => {
     const t0 = Date.now();
-    await measureNsPerOp(() => spin(1000), { durationMs: 100 });
+    await measureNsPerOp(() => spin(1000), { durationMs: 100, clock: 'wall' });
     const took = Date.now() - t0;
     // 100 ms measured + 20 ms warm-up, plus at most a batch or two of overshoot.
     expect(took).toBeGreaterThanOrEqual(100);
@@ -70,16 +70,18 @@ describe('processCpuMs', () => {
 });
 
 describe('measureNsPerOp on the CPU clock', () => {
-  it('counts CPU time: a call burning 50 µs of CPU measures about 50 µs', async () => {
+  it('counts CPU time: a call burning 50 µs of CPU measures at least that, in ns', async () => {
     const burn = () => {
       const u0 = process.cpuUsage();
-      while (process.cpuUsage(u0).user < 50) {
-        // busy
+      for (;;) {
+        const d = process.cpuUsage(u0);
+        if (d.user + d.system >= 50) return;
       }
     };
     const ns = await measureNsPerOp(burn, { durationMs: 100 });
     expect(ns).toBeGreaterThanOrEqual(50_000);
-    expect(ns).toBeLessThan(200_000);
+    // Other threads of the process (GC, the test runner) add some; a unit error would be 1000×.
+    expect(ns).toBeLessThan(5_000_000);
   });
   it('does not count time spent waiting', async () => {
     const ns = await measureNsPerOp(() => new Promise<void>((r) => setTimeout(r, 5)), {
