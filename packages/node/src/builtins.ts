@@ -21,14 +21,29 @@ export const BUILTINS = {
     enabledByDefault: true,
     create: (options, context) => {
       const config = options as HttpInstrumentationConfig;
-      // The exporter's own requests to the OTLP endpoint are not app traffic.
+      // The exporter's own requests to the OTLP endpoint are not app traffic. The fast path (histograms
+      // aggregated in the instrumentation, handed to every reader as a MetricProducer) is on by default
+      // here, with the distro's views; `http: { fastPath: false }` records through the SDK instead.
       const withHosts = {
         ...config,
+        fastPath: config.fastPath ?? true,
+        views: config.views ?? context.views,
         ignoreOutgoingHosts: [...(config.ignoreOutgoingHosts ?? []), ...context.exportHosts],
       };
       // The metrics server marks itself (IGNORE_SERVER): scrapes and probes are not app traffic either.
       const instrumentation = new HttpInstrumentation(withHosts);
-      return { name: 'http', instrumentations: () => [instrumentation] };
+      return {
+        name: 'http',
+        instrumentations: () => [instrumentation],
+        metricProducers: () =>
+          withHosts.fastPath
+            ? {
+                create: (o) => instrumentation.metricProducer(o),
+                fallBack: () =>
+                  instrumentation.setConfig({ ...instrumentation.getConfig(), fastPath: false }),
+              }
+            : undefined,
+      };
     },
   },
   circuitBreaker: {
