@@ -24,6 +24,8 @@ export interface HistogramDescriptor {
   description: string;
   unit: string;
   valueType: ValueType;
+  /** The instrument's bucket advice (the defaults), as the SDK's descriptor carries it. */
+  advice: { explicitBucketBoundaries: number[] };
 }
 
 /** Per-instrument view settings, resolved from `@otel-perf/views` options. */
@@ -226,8 +228,16 @@ class HttpMetricProducer implements MetricProducer {
   }
 
   private metric(h: FastHistogram): HistogramMetricData {
+    const d = h.descriptor;
     return {
-      descriptor: { ...h.descriptor },
+      descriptor: {
+        name: d.name,
+        description: d.description,
+        unit: d.unit,
+        type: InstrumentType.HISTOGRAM,
+        valueType: d.valueType,
+        advice: { explicitBucketBoundaries: [...d.advice.explicitBucketBoundaries] },
+      } as HistogramMetricData['descriptor'],
       aggregationTemporality: this.temporality,
       dataPointType: DataPointType.HISTOGRAM,
       dataPoints: [],

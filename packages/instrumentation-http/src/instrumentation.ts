@@ -528,7 +528,13 @@ function createFastHistograms(views: HttpViewsOptions, registry: ProducerRegistr
     const limit = (views.cardinalityLimit ?? SDK_CARDINALITY_LIMIT) - 1;
     const maxSeries = Math.max(1, Math.min(views.maxSeriesPerInstrument ?? limit, limit));
     return new FastHistogram(
-      { name: spec.name, description: spec.description, unit: spec.unit, valueType: spec.valueType },
+      {
+        name: spec.name,
+        description: spec.description,
+        unit: spec.unit,
+        valueType: spec.valueType,
+        advice: { explicitBucketBoundaries: [...spec.buckets] },
+      },
       {
         boundaries:
           override === undefined
