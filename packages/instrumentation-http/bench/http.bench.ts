@@ -93,9 +93,9 @@ async function expectDurationMetric(name: string, server: BenchServer, metricsUr
 
 const app = join(fixtures, 'app.cjs');
 
-function noBodySizeConfig(): string {
+function configFile(config: object): string {
   const file = join(mkdtempSync(join(tmpdir(), 'otel-perf-bench-')), 'otel-perf.json');
-  writeFileSync(file, JSON.stringify({ http: { bodySize: false } }));
+  writeFileSync(file, JSON.stringify(config));
   return file;
 }
 const quiet = { OTEL_LOG_LEVEL: 'error', OTEL_SERVICE_NAME: 'bench' };
@@ -130,10 +130,16 @@ await runBench({
     serverCase('@otel-perf/node preload', () =>
       withPrometheus(['--require', '@otel-perf/node/register'], app),
     ),
-    // The same without the two body-size histograms: one SDK recording per request instead of two.
+    // Before/after of the fast path in one run: the preload recording through the SDK's Histogram.record.
+    serverCase('@otel-perf/node preload, http.fastPath: false', () =>
+      withPrometheus(['--require', '@otel-perf/node/register'], app, {
+        OTEL_PERF_CONFIG: configFile({ http: { fastPath: false } }),
+      }),
+    ),
+    // The same without the two body-size histograms: one recording per request instead of two.
     serverCase('@otel-perf/node preload, http.bodySize: false', () =>
       withPrometheus(['--require', '@otel-perf/node/register'], app, {
-        OTEL_PERF_CONFIG: noBodySizeConfig(),
+        OTEL_PERF_CONFIG: configFile({ http: { bodySize: false } }),
       }),
     ),
     serverCase('upstream instrumentation-http 0.301 (metrics only)', () =>
