@@ -1,0 +1,235 @@
+import { type Attributes, diag } from '@opentelemetry/api';
+import { classifyError, type ErrorType } from './errors.js';
+import { MAX_CACHES, registry } from './registry.js';
+import {
+  ATTR_CACHE_EVICTION_CAUSE,
+  ATTR_CACHE_LAYER,
+  ATTR_CACHE_LOAD_RESULT,
+  ATTR_CACHE_NAME,
+  ATTR_CACHE_OPERATION,
+  ATTR_CACHE_PATH,
+  ATTR_CACHE_RESULT,
+  ATTR_CACHE_SERVED_BY,
+  ATTR_ERROR_TYPE,
+} from './semconv.js';
+import type { CacheOperation, CacheRecorder, EvictionCause } from './types.js';
+
+/** Something whose entries (and maybe bytes) a layer reports while it is alive. */
+export interface SizeSource {
+  readonly ref: WeakRef<object>;
+  entries(target: object): number;
+  bytes?: (target: object) => number;
+}
+
+const attrs = (a: Attributes): Attributes => Object.freeze(a);
+
+/**
+ * The counting slots of one (cache name, layer): plain numbers the adapters increment on the hot path, read
+ * at collection by the instrumentation's batch callback. Counts only go up, so every reader (cumulative or
+ * delta, one or several) computes its own view from the same totals. Caches instrumented with the same name
+ * and layer share one series: their counts add up, as the same attributes would in the SDK anyway.
+ */
+export class LayerSeries implements CacheRecorder {
+  hit = 0;
+  miss = 0;
+  staleHit = 0;
+  error = 0;
+  puts = 0;
+  evictSize = 0;
+  evictExpired = 0;
+  evictDelete = 0;
+  evictReplaced = 0;
+  bytesSize = 0;
+  bytesExpired = 0;
+  bytesDelete = 0;
+  bytesReplaced = 0;
+  /** Whether eviction bytes were ever reported (otherwise `cache.eviction.size` is not published). */
+  bytesKnown = false;
+  /** `operation|error.type` → count and its attributes. */
+  readonly errors = new Map<string, { count: number; attrs: Attributes }>();
+  readonly sources = new Set<SizeSource>();
+  readonly base: Attributes;
+  readonly getAttrs: { hit: Attributes; miss: Attributes; stale_hit: Attributes; error: Attributes };
+  readonly evictAttrs: Record<EvictionCause, Attributes>;
+  readonly opAttrs: Record<CacheOperation, Attributes>;
+
+  constructor(
+    readonly name: string,
+    readonly layer: string,
+  ) {
+    const base = { [ATTR_CACHE_NAME]: name, [ATTR_CACHE_LAYER]: layer };
+    this.base = attrs(base);
+    const r = (result: string) => attrs({ ...base, [ATTR_CACHE_RESULT]: result });
+    this.getAttrs = { hit: r('hit'), miss: r('miss'), stale_hit: r('stale_hit'), error: r('error') };
+    const e = (cause: string) => attrs({ ...base, [ATTR_CACHE_EVICTION_CAUSE]: cause });
+    this.evictAttrs = {
+      size: e('size'),
+      expired: e('expired'),
+      delete: e('delete'),
+      replaced: e('replaced'),
+    };
+    const o = (op: string) => attrs({ ...base, [ATTR_CACHE_OPERATION]: op });
+    this.opAttrs = { get: o('get'), set: o('set'), delete: o('delete') };
+  }
+
+  hits(n = 1): void {
+    this.hit += n;
+  }
+  misses(n = 1): void {
+    this.miss += n;
+  }
+  staleHits(n = 1): void {
+    this.staleHit += n;
+  }
+  put(n = 1): void {
+    this.puts += n;
+  }
+
+  failed(operation: CacheOperation, err: unknown, keys = 1): ErrorType {
+    const type = classifyError(err);
+    if (operation === 'get') this.error += keys;
+    const k = `${operation}|${type}`;
+    let slot = this.errors.get(k);
+    if (!slot) {
+      slot = {
+        count: 0,
+        attrs: attrs({ ...this.base, [ATTR_CACHE_OPERATION]: operation, [ATTR_ERROR_TYPE]: type }),
+      };
+      this.errors.set(k, slot);
+    }
+    slot.count += 1;
+    return type;
+  }
+
+  evicted(cause: EvictionCause, n = 1, bytes?: number): void {
+    if (!(n > 0)) return;
+    const b = typeof bytes === 'number' && bytes > 0 ? bytes : 0;
+    if (typeof bytes === 'number') this.bytesKnown = true;
+    switch (cause) {
+      case 'size':
+        this.evictSize += n;
+        this.bytesSize += b;
+        break;
+      case 'expired':
+        this.evictExpired += n;
+        this.bytesExpired += b;
+        break;
+      case 'delete':
+        this.evictDelete += n;
+        this.bytesDelete += b;
+        break;
+      case 'replaced':
+        this.evictReplaced += n;
+        this.bytesReplaced += b;
+        break;
+    }
+  }
+
+  duration(operation: CacheOperation, seconds: number): void {
+    const sinks = registry().sinks;
+    if (sinks.size === 0 || !(seconds >= 0)) return;
+    const a = this.opAttrs[operation];
+    for (const s of sinks) s.duration.record(seconds, a);
+  }
+
+  payload(operation: CacheOperation, bytes: number): void {
+    const sinks = registry().sinks;
+    if (sinks.size === 0 || !(bytes >= 0)) return;
+    const a = this.opAttrs[operation];
+    for (const s of sinks) s.payload.record(bytes, a);
+  }
+
+  compression(uncompressedBytes: number, compressedBytes: number): void {
+    const sinks = registry().sinks;
+    if (sinks.size === 0 || !(uncompressedBytes > 0) || !(compressedBytes >= 0)) return;
+    const ratio = compressedBytes / uncompressedBytes;
+    for (const s of sinks) s.compression.record(ratio, this.base);
+  }
+
+  track(target: object, entries: (target: object) => number, bytes?: (target: object) => number): void {
+    this.sources.add({ ref: new WeakRef(target), entries, bytes });
+  }
+
+  untrack(target: object): void {
+    for (const s of this.sources) if (s.ref.deref() === target) this.sources.delete(s);
+  }
+}
+
+/** Requests through one tiered cache by path, and its origin loads. */
+export class TierSeries {
+  /** Requests are counted by a tiered cache or cache-manager adapter (not only loads of a `fetch()`). */
+  tiered = false;
+  l1Hit = 0;
+  l2Hit = 0;
+  origin = 0;
+  failed = 0;
+  missed = 0;
+  loadSuccess = 0;
+  loadError = 0;
+  deduplicated = 0;
+  readonly base: Attributes;
+  readonly pathAttrs: {
+    l1_hit: Attributes;
+    l2_hit: Attributes;
+    origin: Attributes;
+    error: Attributes;
+    miss: Attributes;
+  };
+  readonly loadAttrs: { success: Attributes; error: Attributes };
+
+  constructor(readonly name: string) {
+    const base = { [ATTR_CACHE_NAME]: name };
+    this.base = attrs(base);
+    const p = (path: string, by: string) =>
+      attrs({ ...base, [ATTR_CACHE_PATH]: path, [ATTR_CACHE_SERVED_BY]: by });
+    this.pathAttrs = {
+      l1_hit: p('l1_hit', 'l1'),
+      l2_hit: p('l2_hit', 'l2'),
+      origin: p('origin', 'origin'),
+      error: p('error', 'none'),
+      miss: p('miss', 'none'),
+    };
+    const l = (result: string) => attrs({ ...base, [ATTR_CACHE_LOAD_RESULT]: result });
+    this.loadAttrs = { success: l('success'), error: l('error') };
+  }
+
+  loadDuration(result: 'success' | 'error', seconds: number): void {
+    const sinks = registry().sinks;
+    if (sinks.size === 0 || !(seconds >= 0)) return;
+    const a = this.loadAttrs[result];
+    for (const s of sinks) s.loadDuration.record(seconds, a);
+  }
+}
+
+function full(what: string): boolean {
+  const r = registry();
+  if (r.layers.size + r.tiers.size < MAX_CACHES) return false;
+  if (!r.warnedFull) {
+    r.warnedFull = true;
+    diag.warn(`otel-perf: more than ${MAX_CACHES} cache names; ${what} and further ones are not measured`);
+  }
+  return true;
+}
+
+/** The series of (name, layer), created on first use; a detached one (counted nowhere) past the bound. */
+export function layerSeries(name: string, layer: string): LayerSeries {
+  const r = registry();
+  const key = `${name}\u0000${layer}`;
+  let s = r.layers.get(key);
+  if (!s) {
+    s = new LayerSeries(name, layer);
+    if (!full(`${name}/${layer}`)) r.layers.set(key, s);
+  }
+  return s;
+}
+
+/** The tier series of a tiered cache name, created on first use; detached past the bound. */
+export function tierSeries(name: string): TierSeries {
+  const r = registry();
+  let s = r.tiers.get(name);
+  if (!s) {
+    s = new TierSeries(name);
+    if (!full(name)) r.tiers.set(name, s);
+  }
+  return s;
+}
