@@ -137,9 +137,9 @@ function observeLayer(result: BatchObservableResult, o: Observables, s: LayerSer
     result.observe(o.evictionSize, s.bytesReplaced, e.replaced);
   }
   for (const slot of s.errors.values()) result.observe(o.errors, slot.count, slot.attrs);
-  if (s.sources.size === 0) return;
+  if (!s.hadEntries) return;
   let entries = 0;
-  let bytes: number | undefined;
+  let bytes: number | undefined = s.hadBytes ? 0 : undefined;
   for (const src of [...s.sources]) {
     const target = src.ref.deref();
     if (!target) {

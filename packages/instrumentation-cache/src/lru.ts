@@ -114,6 +114,8 @@ export function instrumentLruCache<C extends object>(cache: C, options: LruCache
           const start = timed ? performance.now() : 0;
           const before = c.size;
           const beforeBytes = bytes();
+          // lru-cache's own status object tells add/update/replace and the entry size. Filling it reads the
+          // clock once (as a get of a TTL cache does), which only warms lru-cache's ttlResolution clock cache.
           const status: SetStatus = setOptions?.status ?? {};
           const opts = setOptions?.status ? setOptions : { ...setOptions, status };
           const result = set.call(this, key, value, opts);

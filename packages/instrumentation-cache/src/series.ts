@@ -48,6 +48,9 @@ export class LayerSeries implements CacheRecorder {
   /** `operation|error.type` → count and its attributes. */
   readonly errors = new Map<string, { count: number; attrs: Attributes }>();
   readonly sources = new Set<SizeSource>();
+  /** Whether entries / bytes were ever reported: once published, they keep reading (0 when the caches are gone). */
+  hadEntries = false;
+  hadBytes = false;
   readonly base: Attributes;
   readonly getAttrs: { hit: Attributes; miss: Attributes; stale_hit: Attributes; error: Attributes };
   readonly evictAttrs: Record<EvictionCause, Attributes>;
@@ -148,6 +151,8 @@ export class LayerSeries implements CacheRecorder {
 
   track(target: object, entries: (target: object) => number, bytes?: (target: object) => number): void {
     this.sources.add({ ref: new WeakRef(target), entries, bytes });
+    this.hadEntries = true;
+    if (bytes) this.hadBytes = true;
   }
 
   untrack(target: object): void {
