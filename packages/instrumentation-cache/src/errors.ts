@@ -28,14 +28,16 @@ export function classifyError(err: unknown): ErrorType {
   try {
     if (err instanceof ValueTooLargeError) return 'too_large';
     const e = err as { name?: unknown; message?: unknown; code?: unknown } | null;
-    const name = typeof e?.name === 'string' ? e.name : '';
+    // node-redis errors keep name 'Error'; their class names say what happened.
+    const ctor = (e as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+    const name = `${typeof e?.name === 'string' ? e.name : ''} ${typeof ctor === 'string' ? ctor : ''}`;
     const message = typeof e?.message === 'string' ? e.message : '';
     const code = typeof e?.code === 'string' ? e.code : '';
     if (/timeout|timed out/i.test(name) || /timed? ?out/i.test(message)) return 'timeout';
     if (
       CONNECTION_CODES.has(code) ||
       /ClientClosed|ClientOffline|SocketClosed|Connection|Reconnect|MaxRetries/i.test(name) ||
-      /connection|closed|offline ?queue|enableOfflineQueue|writeable|not connected|ECONNREFUSED|max retries/i.test(
+      /connection|closed|offline|enableOfflineQueue|writeable|not connected|ECONNREFUSED|max retries/i.test(
         message,
       )
     ) {
