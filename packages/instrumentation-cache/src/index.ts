@@ -1,4 +1,4 @@
-export { instrumentCacheManager } from './cache-manager.js';
+export { instrumentCacheable, instrumentCacheManager } from './cache-manager.js';
 export { ValueTooLargeError } from './errors.js';
 export { CacheInstrumentation } from './instrumentation.js';
 export { COMPRESSION_RATIO_BUCKETS } from './instruments.js';

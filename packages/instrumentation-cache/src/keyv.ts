@@ -67,47 +67,48 @@ export function instrumentKeyvWith<K extends object>(
       if (onLookup) onLookup(keys[i], hit);
     }
   };
+  /** A single-key lookup (`get(key)`, `getRaw(key)`). */
+  const single = (original: Fn): Fn =>
+    function (this: unknown, ...args: unknown[]) {
+      const key = args[0];
+      // Keyv answers an array key through getMany / getManyRaw, which count each key.
+      if (Array.isArray(key)) return original.apply(this, args);
+      const start = performance.now();
+      reading.set(key, (reading.get(key) ?? 0) + 1);
+      return callObserved(original, this, args, (err, value, failed) => {
+        const n = (reading.get(key) ?? 1) - 1;
+        if (n === 0) reading.delete(key);
+        else reading.set(key, n);
+        s.duration('get', since(start));
+        if (failed) {
+          s.failed('get', err);
+          return;
+        }
+        const hit = value !== undefined && value !== null;
+        if (hit) s.hit++;
+        else s.miss++;
+        if (onLookup) onLookup(key, hit);
+      });
+    };
+  /** A many-key lookup (`getMany`, `getManyRaw`): each key counted. */
+  const many = (original: Fn): Fn =>
+    function (this: unknown, ...args: unknown[]) {
+      const keys = Array.isArray(args[0]) ? (args[0] as unknown[]) : [];
+      const start = performance.now();
+      return callObserved(original, this, args, (err, value, failed) => {
+        s.duration('get', since(start));
+        if (failed) s.failed('get', err, keys.length);
+        else countValues(keys, value);
+      });
+    };
   wrapMethods(
     keyv,
     { adapter: where, name, layer, onRestore: () => s.untrack(keyv) },
     {
-      get: (get: Fn) =>
-        function (this: unknown, ...args: unknown[]) {
-          const key = args[0];
-          const start = performance.now();
-          if (Array.isArray(key)) {
-            return callObserved(get, this, args, (err, value, failed) => {
-              s.duration('get', since(start));
-              if (failed) s.failed('get', err, key.length);
-              else countValues(key, value);
-            });
-          }
-          reading.set(key, (reading.get(key) ?? 0) + 1);
-          return callObserved(get, this, args, (err, value, failed) => {
-            const n = (reading.get(key) ?? 1) - 1;
-            if (n === 0) reading.delete(key);
-            else reading.set(key, n);
-            s.duration('get', since(start));
-            if (failed) {
-              s.failed('get', err);
-              return;
-            }
-            const hit = value !== undefined && value !== null;
-            if (hit) s.hit++;
-            else s.miss++;
-            if (onLookup) onLookup(key, hit);
-          });
-        },
-      getMany: (getMany: Fn) =>
-        function (this: unknown, ...args: unknown[]) {
-          const keys = Array.isArray(args[0]) ? args[0] : [];
-          const start = performance.now();
-          return callObserved(getMany, this, args, (err, value, failed) => {
-            s.duration('get', since(start));
-            if (failed) s.failed('get', err, keys.length);
-            else countValues(keys, value);
-          });
-        },
+      get: single,
+      getRaw: single,
+      getMany: many,
+      getManyRaw: many,
       set: (set: Fn) =>
         function (this: unknown, ...args: unknown[]) {
           const start = performance.now();

@@ -30,6 +30,7 @@ export function instrumentRedisClient<C extends object>(
   client: C,
   options: RedisInstrumentOptions,
   commands: CommandMap,
+  nodeCallback: boolean,
 ): C {
   if (typeof client !== 'object' || client === null) invalid(where, 'client', client, 'a Redis client');
   if (typeof options !== 'object' || options === null) invalid(where, 'options', options, 'an object');
@@ -47,11 +48,17 @@ export function instrumentRedisClient<C extends object>(
     (original: Fn) =>
       function (this: unknown, ...args: unknown[]) {
         const start = performance.now();
-        return callObserved(original, this, args, (err, value, failed) => {
-          s.duration(op, since(start));
-          if (failed) s.failed(op, err);
-          else count(s, args, value);
-        });
+        return callObserved(
+          original,
+          this,
+          args,
+          (err, value, failed) => {
+            s.duration(op, since(start));
+            if (failed) s.failed(op, err);
+            else count(s, args, value);
+          },
+          nodeCallback,
+        );
       };
   const onGet = observe('get', (s, _args, value) => {
     if (value === null || value === undefined) {
@@ -74,22 +81,28 @@ export function instrumentRedisClient<C extends object>(
   const onMget = (original: Fn) =>
     function (this: unknown, ...args: unknown[]) {
       const start = performance.now();
-      return callObserved(original, this, args, (err, value, failed) => {
-        s.duration('get', since(start));
-        if (failed) {
-          s.failed('get', err, Math.max(1, keyCount(args)));
-          return;
-        }
-        if (!Array.isArray(value)) return;
-        for (const v of value) {
-          if (v === null || v === undefined) s.miss++;
-          else {
-            s.hit++;
-            const n = sizes ? byteLength(v) : undefined;
-            if (n !== undefined) s.payload('get', n);
+      return callObserved(
+        original,
+        this,
+        args,
+        (err, value, failed) => {
+          s.duration('get', since(start));
+          if (failed) {
+            s.failed('get', err, Math.max(1, keyCount(args)));
+            return;
           }
-        }
-      });
+          if (!Array.isArray(value)) return;
+          for (const v of value) {
+            if (v === null || v === undefined) s.miss++;
+            else {
+              s.hit++;
+              const n = sizes ? byteLength(v) : undefined;
+              if (n !== undefined) s.payload('get', n);
+            }
+          }
+        },
+        nodeCallback,
+      );
     };
   for (const m of commands.get) wrappers[m] = onGet;
   for (const m of commands.set) wrappers[m] = onSet;
@@ -112,12 +125,18 @@ export function instrumentRedisClient<C extends object>(
  * ```
  */
 export function instrumentIoredis<C extends object>(client: C, options: RedisInstrumentOptions): C {
-  return instrumentRedisClient('instrumentIoredis', client, options, {
-    get: ['get', 'getBuffer'],
-    set: ['set', 'setBuffer'],
-    del: ['del'],
-    mget: ['mget', 'mgetBuffer'],
-  });
+  return instrumentRedisClient(
+    'instrumentIoredis',
+    client,
+    options,
+    {
+      get: ['get', 'getBuffer'],
+      set: ['set', 'setBuffer'],
+      del: ['del'],
+      mget: ['mget', 'mgetBuffer'],
+    },
+    true,
+  );
 }
 
 /**
@@ -132,10 +151,16 @@ export function instrumentIoredis<C extends object>(client: C, options: RedisIns
  * ```
  */
 export function instrumentNodeRedis<C extends object>(client: C, options: RedisInstrumentOptions): C {
-  return instrumentRedisClient('instrumentNodeRedis', client, options, {
-    get: ['get', 'GET'],
-    set: ['set', 'SET'],
-    del: ['del', 'DEL'],
-    mget: ['mGet', 'MGET'],
-  });
+  return instrumentRedisClient(
+    'instrumentNodeRedis',
+    client,
+    options,
+    {
+      get: ['get', 'GET'],
+      set: ['set', 'SET'],
+      del: ['del', 'DEL'],
+      mget: ['mGet', 'MGET'],
+    },
+    false,
+  );
 }

@@ -67,7 +67,8 @@ export const since = (start: number): number => (performance.now() - start) / 10
 
 /**
  * Calls `original` and reports how it ended to `done` (errors in `done` go to diag), returning exactly what
- * the caller would have got: the same value or error. A trailing callback argument is wrapped and the
+ * the caller would have got: the same value or error. With `nodeCallback` (clients such as ioredis whose
+ * commands take an optional `(err, value)` callback last), a trailing function argument is wrapped and the
  * original return value passed through (so callback users see no new promise rejection); a promise is
  * followed with a chained promise that resolves to the same value or rejects with the same error; a
  * synchronous throw is rethrown as is.
@@ -77,8 +78,9 @@ export function callObserved(
   self: unknown,
   args: unknown[],
   done: (err: unknown, value: unknown, failed: boolean) => void,
+  nodeCallback = false,
 ): unknown {
-  const last = args.length > 0 ? args[args.length - 1] : undefined;
+  const last = nodeCallback && args.length > 0 ? args[args.length - 1] : undefined;
   if (typeof last === 'function') {
     const cb = last as Fn;
     args[args.length - 1] = function (this: unknown, err: unknown, value: unknown) {

@@ -53,7 +53,13 @@ describe('instrumentLruCache', () => {
     const name = uniqueName('lru-stale');
     let now = 1_000;
     const cache = instrumentLruCache(
-      new LRUCache<string, string>({ max: 5, ttl: 100, allowStale: true, ttlResolution: 0, perf: { now: () => now } }),
+      new LRUCache<string, string>({
+        max: 5,
+        ttl: 100,
+        allowStale: true,
+        ttlResolution: 0,
+        perf: { now: () => now },
+      }),
       { name },
     );
     cache.set('a', 'old');
@@ -135,9 +141,13 @@ describe('instrumentLruCache', () => {
 
   it('throws at construction on invalid options, naming the key', () => {
     const cache = new LRUCache<string, number>({ max: 1 });
-    expect(() => instrumentLruCache(cache, { name: '' })).toThrow(/instrumentLruCache: name must be a non-empty string/);
+    expect(() => instrumentLruCache(cache, { name: '' })).toThrow(
+      /instrumentLruCache: name must be a non-empty string/,
+    );
     expect(() => instrumentLruCache(cache, { name: 'x', layer: 'L 1' })).toThrow(/layer must be/);
-    expect(() => instrumentLruCache(cache, { name: 'x', sampleEvery: -1 })).toThrow(/sampleEvery must be a non-negative integer, got -1/);
+    expect(() => instrumentLruCache(cache, { name: 'x', sampleEvery: -1 })).toThrow(
+      /sampleEvery must be a non-negative integer, got -1/,
+    );
     expect(() => instrumentLruCache({} as object, { name: 'x' })).toThrow(/cache must be an LRUCache/);
     expect(isInstrumented(cache)).toBe(false);
   });

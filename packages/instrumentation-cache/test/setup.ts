@@ -58,7 +58,11 @@ export function harness(extraReaders: TestMetricReader[] = []): Harness {
 }
 
 /** attribute value of `key` → value, over the points of `metric` matching `subset`. */
-function by(metric: MetricData | undefined, subset: Record<string, string>, key: string): Record<string, number> {
+function by(
+  metric: MetricData | undefined,
+  subset: Record<string, string>,
+  key: string,
+): Record<string, number> {
   const out: Record<string, number> = {};
   for (const p of pointsWith<number>(metric, subset)) out[String(p.attributes[key])] = p.value;
   return out;
@@ -96,13 +100,21 @@ export function reading(rm: ResourceMetrics, name: string): CacheReading {
   };
   return {
     rm,
-    gets: (layer) => by(findMetric(rm, METRIC_CACHE_GETS), { ...n, [ATTR_CACHE_LAYER]: layer }, ATTR_CACHE_RESULT),
+    gets: (layer) =>
+      by(findMetric(rm, METRIC_CACHE_GETS), { ...n, [ATTR_CACHE_LAYER]: layer }, ATTR_CACHE_RESULT),
     puts: (layer) => one(METRIC_CACHE_PUTS, layer),
     evictions: (layer) =>
-      by(findMetric(rm, METRIC_CACHE_EVICTIONS), { ...n, [ATTR_CACHE_LAYER]: layer }, ATTR_CACHE_EVICTION_CAUSE),
+      by(
+        findMetric(rm, METRIC_CACHE_EVICTIONS),
+        { ...n, [ATTR_CACHE_LAYER]: layer },
+        ATTR_CACHE_EVICTION_CAUSE,
+      ),
     errors(layer) {
       const out: Record<string, number> = {};
-      for (const p of pointsWith<number>(findMetric(rm, METRIC_CACHE_ERRORS), { ...n, [ATTR_CACHE_LAYER]: layer })) {
+      for (const p of pointsWith<number>(findMetric(rm, METRIC_CACHE_ERRORS), {
+        ...n,
+        [ATTR_CACHE_LAYER]: layer,
+      })) {
         out[`${p.attributes[ATTR_CACHE_OPERATION]}/${p.attributes[ATTR_ERROR_TYPE]}`] = p.value;
       }
       return out;

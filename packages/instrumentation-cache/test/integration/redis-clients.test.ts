@@ -103,9 +103,12 @@ describe('instrumentIoredis (real Redis)', () => {
     const server = await startThrowawayRedis();
     const name = uniqueName('ioredis-timeout');
     const pauser = new Redis({ host: '127.0.0.1', port: server.port });
-    const client = instrumentIoredis(new Redis({ host: '127.0.0.1', port: server.port, commandTimeout: 50 }), {
-      name,
-    });
+    const client = instrumentIoredis(
+      new Redis({ host: '127.0.0.1', port: server.port, commandTimeout: 50 }),
+      {
+        name,
+      },
+    );
     try {
       await client.ping();
       await pauser.call('CLIENT', 'PAUSE', '400', 'ALL');

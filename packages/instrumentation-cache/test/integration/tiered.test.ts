@@ -149,7 +149,12 @@ describe('createTieredCache on a real Redis', () => {
 
   it('Redis stopped mid-test: requests fall back to the origin, errors counted, nothing thrown; then recovery', async () => {
     const server = await startThrowawayRedis();
-    const client = new Redis({ host: '127.0.0.1', port: server.port, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    const client = new Redis({
+      host: '127.0.0.1',
+      port: server.port,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+    });
     client.on('error', () => {});
     const name = uniqueName('tiered-down');
     const l1 = new LRUCache<string, string>({ max: 10 });
@@ -174,7 +179,9 @@ describe('createTieredCache on a real Redis', () => {
       let r = await h.read(name);
       expect(r.gets('l2')).toEqual({ hit: 0, miss: 1, error: 1 });
       expect(r.requests()).toEqual({ l1_hit: 0, l2_hit: 0, origin: 2, error: 0 });
-      await waitFor(async () => (await h.read(name)).errors('l2')['set/connection'] === 2, { what: 'background set error' });
+      await waitFor(async () => (await h.read(name)).errors('l2')['set/connection'] === 2, {
+        what: 'background set error',
+      });
       r = await h.read(name);
       expect(r.errors('l2')).toEqual({ 'get/connection': 1, 'set/connection': 2, 'delete/connection': 1 });
 
@@ -182,7 +189,9 @@ describe('createTieredCache on a real Redis', () => {
       await waitFor(() => client.status === 'ready', { what: 'reconnect', timeoutMs: 15_000 });
       l1.clear();
       expect(await cache.get('a')).toBe('v3:a'); // fresh server: L2 miss, origin, L2 written again
-      await waitFor(async () => (await client.exists(`${name}:a`)) === 1, { what: 'L2 write after recovery' });
+      await waitFor(async () => (await client.exists(`${name}:a`)) === 1, {
+        what: 'L2 write after recovery',
+      });
       l1.clear();
       expect(await cache.get('a')).toBe('v3:a'); // L2 hit again
       r = await h.read(name);
