@@ -111,7 +111,7 @@ describe('instrumentIoredis (real Redis)', () => {
     );
     try {
       await client.ping();
-      await pauser.call('CLIENT', 'PAUSE', '400', 'ALL');
+      await pauser.call('CLIENT', 'PAUSE', '3000', 'ALL');
       const c = await outcome(client.get('k'));
       expect((c as { error: Error }).error.message).toBe('Command timed out');
       const r = await h.read(name);
