@@ -13,6 +13,7 @@ import {
   CircuitBreakerInstrumentation,
   type CircuitBreakerInstrumentationConfig,
 } from '@otel-perf/instrumentation-circuit-breaker';
+import { CacheInstrumentation, type CacheInstrumentationConfig } from '@otel-perf/instrumentation-cache';
 import { HttpInstrumentation, type HttpInstrumentationConfig } from '@otel-perf/instrumentation-http';
 import { type Builtin, instrumentationPlugin } from './builtin.js';
 
@@ -38,6 +39,12 @@ export const BUILTINS = {
         'circuitBreaker',
         new CircuitBreakerInstrumentation(options as CircuitBreakerInstrumentationConfig),
       ),
+  },
+  // Reports the caches the app measures with @otel-perf/instrumentation-cache's adapters (it patches nothing).
+  cache: {
+    enabledByDefault: true,
+    create: (options) =>
+      instrumentationPlugin('cache', new CacheInstrumentation(options as CacheInstrumentationConfig)),
   },
   // Plugins that read other plugins start after them: health reads anomaly, the dashboard reads both.
   health: {
