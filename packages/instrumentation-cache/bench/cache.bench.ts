@@ -112,7 +112,7 @@ try {
   await bareRedis.del(key);
   bareRedis.disconnect();
   instrumentedRedis.disconnect();
-  const { errors } = await reader.collect();
-  if (errors.length > 0) throw new AggregateError(errors, 'collection errors');
-  await provider.shutdown();
 }
+const { errors } = await reader.collect();
+await provider.shutdown();
+if (errors.length > 0) throw new AggregateError(errors, 'metric collection reported errors');
