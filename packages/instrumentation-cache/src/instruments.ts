@@ -119,6 +119,7 @@ function observeAll(result: BatchObservableResult, o: Observables): void {
 }
 
 function observeLayer(result: BatchObservableResult, o: Observables, s: LayerSeries): void {
+  s.flushSamples();
   const g = s.getAttrs;
   result.observe(o.gets, s.hit, g.hit);
   result.observe(o.gets, s.miss, g.miss);

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { invalid, layerName, optionalBoolean, optionalCount, quietly, requiredName } from './guard.js';
 import { registry } from './registry.js';
 import { type LayerSeries, layerSeries, tierSeries } from './series.js';
-import type { LruCacheInstrumentOptions } from './types.js';
+import type { CacheOperation, LruCacheInstrumentOptions } from './types.js';
 import { since, wrapMethods } from './wrap.js';
 
 const WHERE = 'instrumentLruCache';
@@ -83,12 +83,13 @@ export function instrumentLruCache<C extends object>(cache: C, options: LruCache
   const c = cache as LruLike;
   const bytesOf = inBytes ? (t: object) => (t as LruLike).calculatedSize ?? 0 : undefined;
   s.track(c, (t) => (t as LruLike).size, bytesOf);
-  let countdown = sampleEvery;
-  /** True once in `sampleEvery` calls (never when sampling is off). */
-  const sample = (): boolean => {
-    if (sampleEvery === 0 || --countdown !== 0) return false;
+  // Infinity when sampling is off: never reaches 0.
+  let countdown = sampleEvery === 0 ? Number.POSITIVE_INFINITY : sampleEvery;
+  /** True once in `sampleEvery` calls, while the series keeps samples of `op`. */
+  const sample = (op: CacheOperation): boolean => {
+    if (--countdown !== 0) return false;
     countdown = sampleEvery;
-    return true;
+    return s.wantsSample(op);
   };
   const bytes = (): number => (inBytes ? (c.calculatedSize ?? 0) : 0);
   wrapMethods(
@@ -97,20 +98,16 @@ export function instrumentLruCache<C extends object>(cache: C, options: LruCache
     {
       get: (get) =>
         function (this: unknown, key: unknown, getOptions?: unknown) {
-          if (countdown === 1 && sampleEvery !== 0) {
-            sample();
-            const start = performance.now();
-            const v = countGet(s, c, get, this, key, getOptions, inBytes);
-            s.duration('get', since(start));
-            return v;
-          }
-          if (sampleEvery !== 0) countdown--;
-          return countGet(s, c, get, this, key, getOptions, inBytes);
+          if (!sample('get')) return countGet(s, c, get, this, key, getOptions, inBytes);
+          const start = performance.now();
+          const v = countGet(s, c, get, this, key, getOptions, inBytes);
+          s.sample('get', since(start));
+          return v;
         },
       set: (set) =>
         function (this: unknown, key: unknown, value: unknown, options?: unknown) {
           const setOptions = options as { status?: SetStatus } | undefined;
-          const timed = sample();
+          const timed = sample('set');
           const start = timed ? performance.now() : 0;
           const before = c.size;
           const beforeBytes = bytes();
@@ -119,7 +116,7 @@ export function instrumentLruCache<C extends object>(cache: C, options: LruCache
           const status: SetStatus = setOptions?.status ?? {};
           const opts = setOptions?.status ? setOptions : { ...setOptions, status };
           const result = set.call(this, key, value, opts);
-          if (timed) s.duration('set', since(start));
+          if (timed) s.sample('set', since(start));
           quietly('lru-cache set bookkeeping', () =>
             countSet(s, c, status, before, beforeBytes, bytes(), inBytes),
           );
@@ -127,11 +124,11 @@ export function instrumentLruCache<C extends object>(cache: C, options: LruCache
         },
       delete: (del) =>
         function (this: unknown, key: unknown) {
-          const timed = sample();
+          const timed = sample('delete');
           const start = timed ? performance.now() : 0;
           const beforeBytes = bytes();
           const result = del.call(this, key);
-          if (timed) s.duration('delete', since(start));
+          if (timed) s.sample('delete', since(start));
           if (result === true) s.evicted('delete', 1, inBytes ? beforeBytes - bytes() : undefined);
           return result;
         },

@@ -24,6 +24,19 @@ export interface SizeSource {
 const attrs = (a: Attributes): Attributes => Object.freeze(a);
 
 /**
+ * Sampled in-process durations kept per operation between two collections; further samples are skipped until
+ * the next collection records them. This bounds the SDK work of an L1 to SAMPLE_CAPACITY records per
+ * collection, done at collection, off the request path.
+ */
+export const SAMPLE_CAPACITY = 256;
+
+/** Sampled durations of one operation, waiting for the next collection. */
+class Samples {
+  readonly values = new Float64Array(SAMPLE_CAPACITY);
+  n = 0;
+}
+
+/**
  * The counting slots of one (cache name, layer): plain numbers the adapters increment on the hot path, read
  * at collection by the instrumentation's batch callback. Counts only go up, so every reader (cumulative or
  * delta, one or several) computes its own view from the same totals. Caches instrumented with the same name
@@ -55,6 +68,11 @@ export class LayerSeries implements CacheRecorder {
   readonly getAttrs: { hit: Attributes; miss: Attributes; stale_hit: Attributes; error: Attributes };
   readonly evictAttrs: Record<EvictionCause, Attributes>;
   readonly opAttrs: Record<CacheOperation, Attributes>;
+  readonly samples: Record<CacheOperation, Samples> = {
+    get: new Samples(),
+    set: new Samples(),
+    delete: new Samples(),
+  };
 
   constructor(
     readonly name: string,
@@ -133,6 +151,29 @@ export class LayerSeries implements CacheRecorder {
     if (sinks.size === 0 || !(seconds >= 0)) return;
     const a = this.opAttrs[operation];
     for (const s of sinks) s.duration.record(seconds, a);
+  }
+
+  /** Whether a sampled duration of `operation` would be kept (so the caller need not read the clock). */
+  wantsSample(operation: CacheOperation): boolean {
+    return this.samples[operation].n < SAMPLE_CAPACITY;
+  }
+
+  /** Keeps a sampled in-process duration for the next collection (no SDK call here). */
+  sample(operation: CacheOperation, seconds: number): void {
+    const b = this.samples[operation];
+    if (b.n < SAMPLE_CAPACITY && seconds >= 0) b.values[b.n++] = seconds;
+  }
+
+  /** Records the kept samples into every sink; called at collection. */
+  flushSamples(): void {
+    const sinks = registry().sinks;
+    for (const op of ['get', 'set', 'delete'] as const) {
+      const b = this.samples[op];
+      if (b.n === 0) continue;
+      const a = this.opAttrs[op];
+      for (const sink of sinks) for (let i = 0; i < b.n; i++) sink.duration.record(b.values[i] as number, a);
+      b.n = 0;
+    }
   }
 
   payload(operation: CacheOperation, bytes: number): void {

@@ -90,17 +90,20 @@ export function createTieredCache<V>(options: TieredCacheOptions<V>): TieredCach
   if (s1 && sized) s1.track(l1, (t) => (t as { size: number }).size);
   const l1SetOptions = ttl === undefined ? undefined : { ttl };
   const inflight = new Map<string, Promise<V>>();
-  let countdown = sampleEvery;
+  let countdown = sampleEvery === 0 ? Number.POSITIVE_INFINITY : sampleEvery;
 
   /** L1 lookup, counted (expired entries found by the get are counted by the size change). */
   function l1Get(key: string): V | undefined {
     if (!s1) return l1.get(key);
-    const timed = sampleEvery !== 0 && --countdown === 0;
-    if (timed) countdown = sampleEvery;
+    let timed = false;
+    if (--countdown === 0) {
+      countdown = sampleEvery;
+      timed = s1.wantsSample('get');
+    }
     const start = timed ? performance.now() : 0;
     const before = sized ? (l1.size as number) : 0;
     const v = l1.get(key);
-    if (timed) s1.duration('get', since(start));
+    if (timed) s1.sample('get', since(start));
     const removed = sized ? before - (l1.size as number) : 0;
     if (v === undefined) s1.miss++;
     else if (removed > 0) s1.staleHit++;

@@ -97,6 +97,18 @@ describe('instrumentLruCache', () => {
     expect(r.gets('l1').hit).toBe(100);
   });
 
+  it('keeps at most SAMPLE_CAPACITY sampled durations per collection, recorded at collection', async () => {
+    const name = uniqueName('lru-cap');
+    const cache = instrumentLruCache(new LRUCache<string, number>({ max: 10 }), { name, sampleEvery: 1 });
+    cache.set('a', 1);
+    for (let i = 0; i < 1000; i++) cache.get('a');
+    expect((await h.read(name)).timed('l1', 'get')).toBe(256);
+    for (let i = 0; i < 10; i++) cache.get('a');
+    const r = await h.read(name);
+    expect(r.timed('l1', 'get')).toBe(266);
+    expect(r.gets('l1').hit).toBe(1010);
+  });
+
   it('counts fetch(): hit, miss with a load, and concurrent fetches sharing one load', async () => {
     const name = uniqueName('lru-fetch');
     let loads = 0;
