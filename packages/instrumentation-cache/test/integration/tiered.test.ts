@@ -1,6 +1,7 @@
 import { redisConfig, serviceHint, startThrowawayRedis, waitFor } from '@otel-perf/test-utils';
 import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
+import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTieredCache, instrumentLruCache } from '../../src/index.js';
 import { type Harness, harness, uniqueName } from '../setup.js';
@@ -134,6 +135,37 @@ describe('createTieredCache on a real Redis', () => {
     expect(r.puts('l2')).toBe(0);
     expect(r.requests()).toEqual({ l1_hit: 3, l2_hit: 0, origin: 3, error: 0 });
     expect(await redis.exists(`${prefix}${name}:big`)).toBe(0);
+  });
+
+  it('works with a node-redis client as L2 (TTL in PX)', async () => {
+    const name = uniqueName('tiered-node-redis');
+    const client = createClient({ socket: redisConfig });
+    await client.connect();
+    try {
+      const l1 = new LRUCache<string, string>({ max: 10 });
+      const cache = createTieredCache<string>({
+        name,
+        l1,
+        l2: client,
+        keyPrefix: `${prefix}${name}:`,
+        l2Ttl: 60_000,
+        load: async (k) => `v:${k}`,
+      });
+      expect(await cache.get('a')).toBe('v:a');
+      await waitFor(async () => (await client.exists(`${prefix}${name}:a`)) === 1, { what: 'L2 write' });
+      const ttl = await client.pTTL(`${prefix}${name}:a`);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+      l1.clear();
+      expect(await cache.get('a')).toBe('v:a');
+      await cache.delete('a');
+      expect(await client.exists(`${prefix}${name}:a`)).toBe(0);
+      const r = await h.read(name);
+      expect(r.requests()).toEqual({ l1_hit: 0, l2_hit: 1, origin: 1, error: 0 });
+      expect(r.evictions('l2').delete).toBe(1);
+    } finally {
+      await client.quit();
+    }
   });
 
   it('an L1 instrumented on its own is not counted twice', async () => {
