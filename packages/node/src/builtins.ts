@@ -9,11 +9,11 @@
  */
 import { type DashboardConfig, dashboardPlugin } from '@otel-perf/dashboard';
 import { type HealthConfig, healthPlugin } from '@otel-perf/health';
+import { CacheInstrumentation, type CacheInstrumentationConfig } from '@otel-perf/instrumentation-cache';
 import {
   CircuitBreakerInstrumentation,
   type CircuitBreakerInstrumentationConfig,
 } from '@otel-perf/instrumentation-circuit-breaker';
-import { CacheInstrumentation, type CacheInstrumentationConfig } from '@otel-perf/instrumentation-cache';
 import { HttpInstrumentation, type HttpInstrumentationConfig } from '@otel-perf/instrumentation-http';
 import { type Builtin, instrumentationPlugin } from './builtin.js';
 
