@@ -1,6 +1,6 @@
-import { type Attributes, diag } from '@opentelemetry/api';
+import { type Attributes, diag, type Histogram } from '@opentelemetry/api';
 import { classifyError, type ErrorType } from './errors.js';
-import { MAX_CACHES, registry } from './registry.js';
+import { MAX_CACHES, registry, type Sink } from './registry.js';
 import {
   ATTR_CACHE_EVICTION_CAUSE,
   ATTR_CACHE_LAYER,
@@ -22,6 +22,17 @@ export interface SizeSource {
 }
 
 const attrs = (a: Attributes): Attributes => Object.freeze(a);
+
+/** Records into every enabled instrumentation's histogram; a failure goes to diag, never to the caller. */
+function recordAll(pick: (sink: Sink) => Histogram, value: number, a: Attributes): void {
+  for (const sink of registry().sinks) {
+    try {
+      pick(sink).record(value, a);
+    } catch (err) {
+      diag.error('otel-perf: recording a cache histogram failed', err);
+    }
+  }
+}
 
 /**
  * Sampled in-process durations kept per operation between two collections; further samples are skipped until
@@ -147,10 +158,8 @@ export class LayerSeries implements CacheRecorder {
   }
 
   duration(operation: CacheOperation, seconds: number): void {
-    const sinks = registry().sinks;
-    if (sinks.size === 0 || !(seconds >= 0)) return;
-    const a = this.opAttrs[operation];
-    for (const s of sinks) s.duration.record(seconds, a);
+    if (registry().sinks.size === 0 || !(seconds >= 0)) return;
+    recordAll((sink) => sink.duration, seconds, this.opAttrs[operation]);
   }
 
   /** Whether a sampled duration of `operation` would be kept (so the caller need not read the clock). */
@@ -171,23 +180,21 @@ export class LayerSeries implements CacheRecorder {
       const b = this.samples[op];
       if (b.n === 0) continue;
       const a = this.opAttrs[op];
-      for (const sink of sinks) for (let i = 0; i < b.n; i++) sink.duration.record(b.values[i] as number, a);
+      const n = b.n;
       b.n = 0;
+      if (sinks.size > 0)
+        for (let i = 0; i < n; i++) recordAll((sink) => sink.duration, b.values[i] as number, a);
     }
   }
 
   payload(operation: CacheOperation, bytes: number): void {
-    const sinks = registry().sinks;
-    if (sinks.size === 0 || !(bytes >= 0)) return;
-    const a = this.opAttrs[operation];
-    for (const s of sinks) s.payload.record(bytes, a);
+    if (registry().sinks.size === 0 || !(bytes >= 0)) return;
+    recordAll((sink) => sink.payload, bytes, this.opAttrs[operation]);
   }
 
   compression(uncompressedBytes: number, compressedBytes: number): void {
-    const sinks = registry().sinks;
-    if (sinks.size === 0 || !(uncompressedBytes > 0) || !(compressedBytes >= 0)) return;
-    const ratio = compressedBytes / uncompressedBytes;
-    for (const s of sinks) s.compression.record(ratio, this.base);
+    if (registry().sinks.size === 0 || !(uncompressedBytes > 0) || !(compressedBytes >= 0)) return;
+    recordAll((sink) => sink.compression, compressedBytes / uncompressedBytes, this.base);
   }
 
   track(target: object, entries: (target: object) => number, bytes?: (target: object) => number): void {
@@ -240,10 +247,8 @@ export class TierSeries {
   }
 
   loadDuration(result: 'success' | 'error', seconds: number): void {
-    const sinks = registry().sinks;
-    if (sinks.size === 0 || !(seconds >= 0)) return;
-    const a = this.loadAttrs[result];
-    for (const s of sinks) s.loadDuration.record(seconds, a);
+    if (registry().sinks.size === 0 || !(seconds >= 0)) return;
+    recordAll((sink) => sink.loadDuration, seconds, this.loadAttrs[result]);
   }
 }
 
