@@ -83,11 +83,11 @@ export function instrumentLruCache<C extends object>(cache: C, options: LruCache
   const c = cache as LruLike;
   const bytesOf = inBytes ? (t: object) => (t as LruLike).calculatedSize ?? 0 : undefined;
   s.track(c, (t) => (t as LruLike).size, bytesOf);
-  // Infinity when sampling is off: never reaches 0.
-  let countdown = sampleEvery === 0 ? Number.POSITIVE_INFINITY : sampleEvery;
+  // A small integer (a double here, e.g. Infinity, would be re-boxed on every decrement).
+  let countdown = sampleEvery;
   /** True once in `sampleEvery` calls, while the series keeps samples of `op`. */
   const sample = (op: CacheOperation): boolean => {
-    if (--countdown !== 0) return false;
+    if (sampleEvery === 0 || --countdown !== 0) return false;
     countdown = sampleEvery;
     return s.wantsSample(op);
   };

@@ -90,13 +90,13 @@ export function createTieredCache<V>(options: TieredCacheOptions<V>): TieredCach
   if (s1 && sized) s1.track(l1, (t) => (t as { size: number }).size);
   const l1SetOptions = ttl === undefined ? undefined : { ttl };
   const inflight = new Map<string, Promise<V>>();
-  let countdown = sampleEvery === 0 ? Number.POSITIVE_INFINITY : sampleEvery;
+  let countdown = sampleEvery;
 
   /** L1 lookup, counted (expired entries found by the get are counted by the size change). */
   function l1Get(key: string): V | undefined {
     if (!s1) return l1.get(key);
     let timed = false;
-    if (--countdown === 0) {
+    if (sampleEvery !== 0 && --countdown === 0) {
       countdown = sampleEvery;
       timed = s1.wantsSample('get');
     }
