@@ -26,8 +26,8 @@ export interface LruCacheInstrumentOptions extends CacheAdapterOptions {
   /**
    * Time 1 in `sampleEvery` get/set/delete calls into `cache.operation.duration`; `0` times none. An in-memory
    * get costs ~50 ns and timing it costs as much again plus ~1 µs to record, so every call is counted (in
-   * `cache.gets`) but only a sample is timed: the histogram's count for an in-process layer is a sample, use
-   * `cache.gets` for rates.
+   * `cache.gets`) but only a sample is timed, kept in a bounded buffer (256 per operation) and recorded at
+   * collection: the histogram's count for an in-process layer is a sample, use `cache.gets` for rates.
    * @default 100
    */
   sampleEvery?: number;
