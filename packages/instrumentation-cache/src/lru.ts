@@ -60,7 +60,7 @@ function isLru(c: unknown): c is LruLike {
  * wrapping costs the measured cache only, a few nanoseconds. Eviction causes come from the cache's own size
  * before and after each call: a `set` that adds a key to a full cache evicted one entry (`size`), a `set`
  * over a different value `replaced` one, `delete`/`clear` are `delete`, and a `get` that found an expired
- * entry removed it (`expired`). Expired entries purged by `ttlAutopurge` timers or `purgeStale()` are not seen.
+ * entry removed it (`expired`), and so did `purgeStale()`. Entries removed by `ttlAutopurge` timers are not seen.
  * `has()` and `peek()` are not counted: they do not read the value for the caller.
  *
  * @example
@@ -138,6 +138,14 @@ export function instrumentLruCache<C extends object>(cache: C, options: LruCache
           const beforeBytes = bytes();
           const result = clear.call(this);
           s.evicted('delete', before - c.size, inBytes ? beforeBytes - bytes() : undefined);
+          return result;
+        },
+      purgeStale: (purgeStale) =>
+        function (this: unknown) {
+          const before = c.size;
+          const beforeBytes = bytes();
+          const result = purgeStale.call(this);
+          s.evicted('expired', before - c.size, inBytes ? beforeBytes - bytes() : undefined);
           return result;
         },
       fetch: (fetch) =>

@@ -40,12 +40,14 @@ describe('instrumentLruCache', () => {
     cache.set('b', 'two'); // same value: an update, nothing leaves
     expect(cache.delete('c')).toBe(true);
     expect(cache.delete('c')).toBe(false);
+    cache.set('d', '4');
     now += 5_000;
     expect(cache.get('b')).toBeUndefined(); // expired: removed by the get
+    expect(cache.purgeStale()).toBe(true); // d
     const r = await h.read(name);
-    expect(r.evictions('l1')).toEqual({ size: 1, replaced: 1, delete: 1, expired: 1 });
+    expect(r.evictions('l1')).toEqual({ size: 1, replaced: 1, delete: 1, expired: 2 });
     expect(r.gets('l1')).toEqual({ hit: 0, miss: 1, error: 0 });
-    expect(r.puts('l1')).toBe(5);
+    expect(r.puts('l1')).toBe(6);
     expect(r.entries('l1')).toBe(0);
   });
 
