@@ -82,7 +82,10 @@ describe('createTieredCache on a real Redis', () => {
       },
     });
     const all = Promise.all(Array.from({ length: 5 }, () => cache.get('k')));
-    await waitFor(() => calls === 1, { what: 'load started' });
+    // Every request has missed L2 and joined the one load before it finishes.
+    await waitFor(async () => calls === 1 && (await h.read(name)).gets('l2').miss === 5, {
+      what: 'five L2 misses and one load',
+    });
     await new Promise((r) => setImmediate(r));
     release();
     expect(await all).toEqual(Array(5).fill('v:k'));
