@@ -3,9 +3,8 @@ import {
   InstrumentationNodeModuleDefinition,
   isWrapped,
 } from '@opentelemetry/instrumentation';
-import { safeCall } from '@otel-perf/core';
 import { createInstruments, type PgInstruments } from './instruments.js';
-import { registerPool } from './pool.js';
+import { onNewPool } from './pool.js';
 import { clientAttributes, measureQuery } from './query.js';
 import { registry } from './registry.js';
 import type { PgInstrumentationConfig, PoolLike } from './types.js';
@@ -18,6 +17,12 @@ export const SUPPORTED_PG_POOL_VERSIONS = ['>=3.0.0 <4'];
 
 type Ctor = new (...args: never[]) => object;
 type QueryFn = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * pg-pool class → its measuring subclass, shared by every instance of this class (the subclass measures into
+ * whichever instrumentations are enabled when a pool is constructed, not only the one that patched).
+ */
+const poolClasses = new WeakMap<Ctor, Ctor>();
 
 function invalid(key: string, value: unknown, allowed: string): never {
   throw new TypeError(`PgInstrumentation: ${key} must be ${allowed}, got ${String(value)}`);
@@ -39,7 +44,6 @@ export class PgInstrumentation extends InstrumentationBase<PgInstrumentationConf
   // fields would be initialised, and an initialiser would then overwrite what they set.
   declare private _instruments: PgInstruments | undefined;
   declare private _registered: boolean;
-  declare private _poolClasses: WeakMap<Ctor, Ctor>;
 
   constructor(config: PgInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -133,30 +137,17 @@ export class PgInstrumentation extends InstrumentationBase<PgInstrumentationConf
       this._diag.warn('pg-pool does not export a class; pools will not be measured automatically');
       return exports;
     }
-    this._poolClasses ??= new WeakMap();
-    let patched = this._poolClasses.get(original);
+    let patched = poolClasses.get(original);
     if (!patched) {
-      const self = this;
       patched = class extends original {
         constructor(...args: never[]) {
           super(...args);
-          self._onPool(this as unknown as PoolLike);
+          onNewPool(this as unknown as PoolLike);
         }
       };
       Object.defineProperty(patched, 'name', { value: original.name });
-      this._poolClasses.set(original, patched);
+      poolClasses.set(original, patched);
     }
     return patched;
-  }
-
-  private _onPool(pool: PoolLike): void {
-    if (!this._enabled) return;
-    try {
-      const hook = this._config.poolName;
-      const name = hook ? safeCall('pg poolName', hook, pool.options) : undefined;
-      registerPool(pool, typeof name === 'string' && name.trim() !== '' ? name : undefined, false);
-    } catch (err) {
-      this._diag.error('measuring a pg pool failed', err);
-    }
   }
 }

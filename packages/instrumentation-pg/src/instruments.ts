@@ -62,6 +62,7 @@ export function createInstruments(meter: Meter, config: PgInstrumentationConfig)
     connectionErrors: meter.createCounter(METRIC_PG_CONNECTION_ERRORS, describe(METRIC_PG_CONNECTION_ERRORS)),
     slowQueryThreshold: config.slowQueryThreshold ?? DEFAULT_SLOW_QUERY_THRESHOLD,
     onSlowQuery: config.onSlowQuery,
+    poolName: config.poolName,
   };
   const gauge = (name: string): ObservableUpDownCounter =>
     meter.createObservableUpDownCounter(name, describe(name));

@@ -1,4 +1,5 @@
 import { diag } from '@opentelemetry/api';
+import { safeCall } from '@otel-perf/core';
 import { errorType, isConnectionError, isTimeout } from './errors.js';
 import { defaultPoolName, poolTarget, uniqueName } from './naming.js';
 import { PoolState } from './pool-state.js';
@@ -91,6 +92,27 @@ export function registerPool(
   } catch (err) {
     diag.error('otel-perf: measuring a pg pool failed', err);
     return undefined;
+  }
+}
+
+/**
+ * Called by the constructor of the patched pg-pool class: measures the new pool when an instrumentation is
+ * enabled, named by the first enabled instrumentation's `poolName` hook or by default.
+ */
+export function onNewPool(pool: PoolLike): void {
+  try {
+    const r = registry();
+    if (r.sinks.size === 0) return;
+    let name: unknown;
+    for (const sink of r.sinks) {
+      if (sink.poolName) {
+        name = safeCall('pg poolName', sink.poolName, pool.options);
+        break;
+      }
+    }
+    registerPool(pool, typeof name === 'string' && name.trim() !== '' ? name : undefined, false);
+  } catch (err) {
+    diag.error('otel-perf: measuring a pg pool failed', err);
   }
 }
 

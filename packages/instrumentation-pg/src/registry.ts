@@ -1,6 +1,6 @@
 import type { Counter, Histogram } from '@opentelemetry/api';
 import type { PoolState } from './pool-state.js';
-import type { SlowQueryEvent } from './types.js';
+import type { PoolOptionsLike, SlowQueryEvent } from './types.js';
 
 /** The synchronous instruments and slow-query settings of one enabled {@link PgInstrumentation}. */
 export interface Sink {
@@ -12,6 +12,7 @@ export interface Sink {
   readonly connectionErrors: Counter;
   readonly slowQueryThreshold: number;
   readonly onSlowQuery: ((event: SlowQueryEvent) => void) | undefined;
+  readonly poolName: ((options: PoolOptionsLike) => string | undefined) | undefined;
 }
 
 /**
