@@ -215,12 +215,16 @@ function wrapPool(pool: PoolLike, state: PoolState): void {
 
   // Queries run on the pool's Client class; if that class is not measured (pg was loaded before the
   // instrumentation), measure `pool.query` itself.
-  const clientQuery = (p.Client as { prototype?: { query?: unknown } } | undefined)?.prototype?.query;
+  const clientClassMeasured = () =>
+    (p.Client as { prototype?: { query?: Record<symbol, unknown> } } | undefined)?.prototype?.query?.[
+      MEASURED
+    ] === true;
   const query = p.query;
-  if (typeof query === 'function' && !(clientQuery as Record<symbol, unknown> | undefined)?.[MEASURED]) {
+  if (typeof query === 'function' && !clientClassMeasured()) {
     const t = poolTarget(pool.options);
     const attrs = connectionAttributes(t.database, t.host, t.port);
-    p.query = measureQuery(query as Fn, () => attrs);
+    // Checked per call too: pg may be patched later (required again after the instrumentation was enabled).
+    p.query = measureQuery(query as Fn, () => attrs, clientClassMeasured);
   }
 }
 

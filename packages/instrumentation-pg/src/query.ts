@@ -79,14 +79,20 @@ function finish(base: Attributes, text: unknown, start: number, err: unknown): v
  * (pg-cursor, pg-query-stream) or a config object carrying its own `callback` pass through unmeasured: measuring
  * them would mean changing an object the application owns.
  */
-export function measureQuery(original: QueryFn, attributesOf: (self: unknown) => Attributes): QueryFn {
+export function measureQuery(
+  original: QueryFn,
+  attributesOf: (self: unknown) => Attributes,
+  measuredElsewhere?: () => boolean,
+): QueryFn {
   const wrapped = function query(this: unknown, ...args: unknown[]): unknown {
     const config = args[0] as
       | { text?: unknown; submit?: unknown; callback?: unknown }
       | string
       | null
       | undefined;
-    if (registry().sinks.size === 0 || config == null) return original.apply(this, args);
+    if (registry().sinks.size === 0 || config == null || measuredElsewhere?.() === true) {
+      return original.apply(this, args);
+    }
     let text: unknown;
     if (typeof config === 'string') text = config;
     else if (typeof config === 'object' && typeof config.submit !== 'function') text = config.text;
