@@ -182,7 +182,11 @@ function skipString(sql: string, i: number, backslash: boolean): number {
 
 const identifier = (t: Token | undefined): string | undefined => {
   if (!t || t.kind === 'punct') return undefined;
-  if (t.kind === 'quoted') return t.text.slice(0, MAX_IDENTIFIER_LENGTH + 2);
+  if (t.kind === 'quoted') {
+    return t.text.length <= MAX_IDENTIFIER_LENGTH + 2
+      ? t.text
+      : `${t.text.slice(0, MAX_IDENTIFIER_LENGTH + 1)}"`;
+  }
   if (NOT_A_NAME.has(t.upper)) return undefined;
   return t.text.toLowerCase().slice(0, MAX_IDENTIFIER_LENGTH);
 };
@@ -250,7 +254,8 @@ function summarizeStatement(tokens: readonly Token[]): QuerySummary {
     const before = tokens[i - 1];
     const notAnOperation =
       upper === 'UPDATE' && before?.kind === 'word' && AFTER_NOT_UPDATE.has(before.upper);
-    if (DML.has(upper) && !notAnOperation) {
+    if (notAnOperation) continue;
+    if (DML.has(upper)) {
       if (operation === undefined && depth === 0) operation = upper;
       if (parts[parts.length - 1] !== upper) parts.push(upper);
       targetsSinceOp.clear();
