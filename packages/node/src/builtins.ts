@@ -14,6 +14,7 @@ import {
   type CircuitBreakerInstrumentationConfig,
 } from '@otel-perf/instrumentation-circuit-breaker';
 import { HttpInstrumentation, type HttpInstrumentationConfig } from '@otel-perf/instrumentation-http';
+import { PgInstrumentation, type PgInstrumentationConfig } from '@otel-perf/instrumentation-pg';
 import { type Builtin, instrumentationPlugin } from './builtin.js';
 
 export const BUILTINS = {
@@ -47,6 +48,10 @@ export const BUILTINS = {
         'circuitBreaker',
         new CircuitBreakerInstrumentation(options as CircuitBreakerInstrumentationConfig),
       ),
+  },
+  pg: {
+    enabledByDefault: true,
+    create: (options) => instrumentationPlugin('pg', new PgInstrumentation(options as PgInstrumentationConfig)),
   },
   // Plugins that read other plugins start after them: health reads anomaly, the dashboard reads both.
   health: {
