@@ -38,7 +38,10 @@ async function main() {
   await Promise.all(
     Array.from({ length: concurrency }, async (_, w) => {
       while (performance.now() < end) {
-        await pool.query('select $1::int as n, $2::text as who from pg_catalog.pg_class limit 1', [done, `w${w}`]);
+        await pool.query('select $1::int as n, $2::text as who from pg_catalog.pg_class limit 1', [
+          done,
+          `w${w}`,
+        ]);
         done++;
       }
     }),

@@ -82,8 +82,11 @@ describe('pg-pool metrics on a real PostgreSQL', () => {
   });
 
   it('counts connectionTimeoutMillis timeouts, and the app still gets the pool error', async () => {
-    const { pool: p, name } = pool({ max: 1, connectionTimeoutMillis: 100 });
+    // The one connection is opened without a tight timeout (a loaded machine may take over 100 ms to open it);
+    // then requests for a second one time out after 100 ms.
+    const { pool: p, name } = pool({ max: 1, connectionTimeoutMillis: 10_000 });
     const held = await p.connect();
+    p.options.connectionTimeoutMillis = 100;
     try {
       const err = await p.query('select 1').then(
         () => undefined,
@@ -187,6 +190,26 @@ describe('pg-pool metrics on a real PostgreSQL', () => {
     expect(histogramOf(await metric(METRIC_DB_CLIENT_CONNECTION_USE_TIME), { [POOL]: name }).count).toBe(1);
     await expect(p.query('select 1')).rejects.toThrow('Cannot use a pool after calling end on the pool');
     expect(pointsWith(await metric(METRIC_PG_CONNECTION_ERRORS), { [POOL]: name })).toHaveLength(0);
+  });
+
+  it('names auto-instrumented pools with the poolName hook; a hook that throws leaves the default name', async () => {
+    h.instrumentation.setConfig({ poolName: (o) => `hooked-${String(o.application_name)}` });
+    try {
+      const { pool: p, name } = pool({ max: 1 });
+      await p.query('select 1');
+      h.instrumentation.setConfig({
+        poolName: () => {
+          throw new Error('bad hook');
+        },
+      });
+      const { pool: q, name: qName } = pool({ max: 1 });
+      await q.query('select 1');
+      const max = await metric(METRIC_DB_CLIENT_CONNECTION_MAX);
+      expect(sumValues(max, { [POOL]: `hooked-${name}` })).toBe(1);
+      expect(sumValues(max, { [POOL]: qName })).toBe(1);
+    } finally {
+      h.instrumentation.setConfig({});
+    }
   });
 
   it('renames a pool given to instrumentPool, and rejects what is not a pool', async () => {
