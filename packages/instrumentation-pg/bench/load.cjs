@@ -35,6 +35,7 @@ async function main() {
   let done = 0;
   const end = performance.now() + durationMs;
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   await Promise.all(
     Array.from({ length: concurrency }, async (_, w) => {
       while (performance.now() < end) {
@@ -47,9 +48,12 @@ async function main() {
     }),
   );
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
   await pool.end();
   await shutdown();
-  process.stdout.write(`${JSON.stringify({ qps: done / seconds })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ qps: done / seconds, cpuUsPerQuery: (cpu.user + cpu.system) / done })}\n`,
+  );
 }
 
 main().catch((err) => {

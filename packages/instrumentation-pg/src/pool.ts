@@ -192,9 +192,15 @@ function wrapPool(pool: PoolLike, state: PoolState): void {
   // pg-pool announces what happens to its clients as events; reading them through `emit` adds no listener
   // (an `error` listener would change what an unhandled idle-client error does).
   const emit = p.emit as Fn;
-  p.emit = function emit_(this: unknown, event: unknown, ...args: unknown[]) {
-    if (registry().sinks.size > 0) onPoolEvent(state, event, args);
-    return emit.call(this, event, ...args);
+  p.emit = function emit_(this: unknown, event: unknown, a?: unknown, b?: unknown) {
+    if (
+      (event === 'acquire' || event === 'release' || event === 'connect' || event === 'error') &&
+      registry().sinks.size > 0
+    ) {
+      onPoolEvent(state, event, a, b);
+    }
+    // biome-ignore lint/complexity/noArguments: pass every argument through as given, without copying
+    return Reflect.apply(emit, this, arguments);
   };
 
   const newClient = p.newClient;
@@ -228,9 +234,8 @@ function wrapPool(pool: PoolLike, state: PoolState): void {
   }
 }
 
-function onPoolEvent(state: PoolState, event: unknown, args: unknown[]): void {
+function onPoolEvent(state: PoolState, event: unknown, client: unknown, b: unknown): void {
   try {
-    const client = args[0];
     switch (event) {
       case 'connect': {
         const start =
@@ -243,7 +248,8 @@ function onPoolEvent(state: PoolState, event: unknown, args: unknown[]): void {
         break;
       case 'release': {
         // ('release', err, client)
-        const [err, released] = args;
+        const err = client;
+        const released = b;
         const start =
           typeof released === 'object' && released !== null ? state.useStart.get(released) : undefined;
         if (start !== undefined) {

@@ -1,7 +1,7 @@
 import { type Attributes, diag } from '@opentelemetry/api';
 import { errorType, sqlState } from './errors.js';
 import { registry } from './registry.js';
-import { SummaryCache } from './sanitize.js';
+import { type QuerySummary, SummaryCache } from './sanitize.js';
 import {
   ATTR_DB_NAMESPACE,
   ATTR_DB_OPERATION_NAME,
@@ -46,6 +46,30 @@ export function clientAttributes(client: unknown): Attributes {
   return attrs;
 }
 
+/** Attribute sets of successful queries, per connection attributes and summary: built once, reused. */
+const successSets = new WeakMap<Attributes, Map<QuerySummary, Attributes>>();
+/** Summaries remembered per connection (a bound; the summary cache itself holds 1000 texts). */
+const MAX_SETS_PER_CONNECTION = 1000;
+
+function successAttributes(base: Attributes, summary: QuerySummary): Attributes {
+  let sets = successSets.get(base);
+  if (sets === undefined) {
+    sets = new Map();
+    successSets.set(base, sets);
+  }
+  let attrs = sets.get(summary);
+  if (attrs === undefined) {
+    if (sets.size >= MAX_SETS_PER_CONNECTION) sets.clear();
+    attrs = Object.freeze({
+      ...base,
+      [ATTR_DB_OPERATION_NAME]: summary.operation,
+      [ATTR_DB_QUERY_SUMMARY]: summary.summary,
+    });
+    sets.set(summary, attrs);
+  }
+  return attrs;
+}
+
 /** Records one finished query into every enabled instrumentation; never throws. */
 function finish(base: Attributes, text: unknown, start: number, err: unknown): void {
   try {
@@ -53,13 +77,15 @@ function finish(base: Attributes, text: unknown, start: number, err: unknown): v
     const sinks = registry().sinks;
     if (sinks.size === 0) return;
     const summary = summaries.get(text);
-    const attrs: Attributes = {
-      ...base,
-      [ATTR_DB_OPERATION_NAME]: summary.operation,
-      [ATTR_DB_QUERY_SUMMARY]: summary.summary,
-    };
+    let attrs: Attributes;
     let type: string | undefined;
-    if (err != null) {
+    if (err == null) attrs = successAttributes(base, summary);
+    else {
+      attrs = {
+        ...base,
+        [ATTR_DB_OPERATION_NAME]: summary.operation,
+        [ATTR_DB_QUERY_SUMMARY]: summary.summary,
+      };
       type = errorType(err);
       attrs[ATTR_ERROR_TYPE] = type;
       const state = sqlState(err);

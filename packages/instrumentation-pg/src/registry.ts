@@ -42,13 +42,17 @@ export const MAX_POOLS = 100;
 
 const KEY = Symbol.for('@otel-perf/instrumentation-pg:registry:v1');
 
-/** The process-wide registry, created on first use. */
+let cached: Registry | undefined;
+
+/** The process-wide registry, created on first use (and then held here: it is read on every query). */
 export function registry(): Registry {
+  if (cached !== undefined) return cached;
   const g = globalThis as { [KEY]?: Registry };
   let r = g[KEY];
   if (!r) {
     r = { pools: new Set(), byPool: new WeakMap(), sinks: new Set(), retired: new Set(), warnedFull: false };
     Object.defineProperty(g, KEY, { value: r, enumerable: false, configurable: true, writable: false });
   }
+  cached = r;
   return r;
 }
