@@ -1,30 +1,63 @@
 // Queries per second through a pg Pool of 10 against the real PostgreSQL (scripts/services/postgres.sh), with
-// and without the instrumentation. Each run is its own Node process (pg is patched process-wide), 20 callers
-// for 3 s; the cases alternate within each round so machine noise hits both.
-import { execFile } from 'node:child_process';
+// and without the instrumentation, in one long-lived load process (worker.cjs) that runs the cases alternately
+// (20 callers, 3 s a phase), so machine noise hits every case. Also reports the load process's CPU time per query,
+// which is what the instrumentation adds.
+import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { runBench } from '@otel-perf/bench';
 
-const run = promisify(execFile);
-const load = join(import.meta.dirname, 'load.cjs');
-const DURATION_MS = 3000;
+const PHASE_MS = 3000;
 const CONCURRENCY = 20;
+let worker: ChildProcess | undefined;
 
-async function qps(instrumented: boolean): Promise<number> {
-  const { stdout } = await run(process.execPath, [load, String(DURATION_MS), String(CONCURRENCY)], {
-    env: { ...process.env, BENCH_PG_INSTRUMENTED: instrumented ? '1' : '0' },
-    timeout: 60_000,
+function start(): Promise<void> {
+  worker = fork(join(import.meta.dirname, 'worker.cjs'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const w = worker;
+  return new Promise((resolve, reject) => {
+    w.once('message', (m) =>
+      m === 'ready' ? resolve() : reject(new Error(`unexpected ${JSON.stringify(m)}`)),
+    );
+    w.once('exit', (code) => reject(new Error(`bench worker exited with ${code}`)));
   });
-  return (JSON.parse(stdout) as { qps: number }).qps;
+}
+
+function measure(
+  name: 'bare' | 'instrumented' | 'wrapped-disabled',
+): Promise<{ value: number; extra: Record<string, number> }> {
+  const w = worker;
+  if (!w) throw new Error('bench worker not started');
+  return new Promise((resolve, reject) => {
+    w.once(
+      'message',
+      (m: { ok: boolean; result?: { qps: number; cpuUsPerQuery: number }; error?: string }) => {
+        if (!m.ok || !m.result) return reject(new Error(m.error));
+        resolve({ value: m.result.qps, extra: { 'node CPU µs/query': m.result.cpuUsPerQuery } });
+      },
+    );
+    w.send({ case: name, ms: PHASE_MS, concurrency: CONCURRENCY });
+  });
+}
+
+async function stop(): Promise<void> {
+  const w = worker;
+  worker = undefined;
+  if (!w || w.exitCode !== null) return;
+  const exited = new Promise((resolve) => w.once('exit', resolve));
+  w.send('stop');
+  const t = setTimeout(() => w.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(t);
 }
 
 await runBench({
   title: 'instrumentation-pg: queries/s through a pool of 10',
-  rounds: 7,
+  rounds: 9,
   metric: { name: 'queries/s', better: 'higher' },
+  extraMetrics: [{ name: 'node CPU µs/query', better: 'lower' }],
   cases: [
-    { name: 'bare pg', baseline: true, run: () => qps(false) },
-    { name: 'instrumented', run: () => qps(true) },
+    { name: 'bare pg', baseline: true, setup: start, run: () => measure('bare') },
+    { name: 'instrumented', run: () => measure('instrumented') },
+    // A measured pool while the instrumentation is disabled: what its pass-through wrappers cost.
+    { name: 'disabled (wrappers pass through)', run: () => measure('wrapped-disabled'), teardown: stop },
   ],
 });
