@@ -63,8 +63,12 @@ async function run({ case: name, ms, concurrency }) {
 
 process.on('message', (msg) => {
   if (msg === 'stop') {
-    Promise.all([barePool.end(), instrumentedPool.end(), meterProvider.shutdown()]).then(() =>
-      process.exit(0),
+    Promise.all([barePool.end(), instrumentedPool.end(), meterProvider.shutdown()]).then(
+      () => process.exit(0),
+      (err) => {
+        process.stderr.write(String(err?.stack ?? err));
+        process.exit(1);
+      },
     );
     return;
   }

@@ -42,7 +42,8 @@ export const BUILTINS = {
   },
   pg: {
     enabledByDefault: true,
-    create: (options) => instrumentationPlugin('pg', new PgInstrumentation(options as PgInstrumentationConfig)),
+    create: (options) =>
+      instrumentationPlugin('pg', new PgInstrumentation(options as PgInstrumentationConfig)),
   },
   // Plugins that read other plugins start after them: health reads anomaly, the dashboard reads both.
   health: {
