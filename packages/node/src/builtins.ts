@@ -15,6 +15,7 @@ import {
   type CircuitBreakerInstrumentationConfig,
 } from '@otel-perf/instrumentation-circuit-breaker';
 import { HttpInstrumentation, type HttpInstrumentationConfig } from '@otel-perf/instrumentation-http';
+import { PgInstrumentation, type PgInstrumentationConfig } from '@otel-perf/instrumentation-pg';
 import { type Builtin, instrumentationPlugin } from './builtin.js';
 
 export const BUILTINS = {
@@ -45,6 +46,11 @@ export const BUILTINS = {
     enabledByDefault: true,
     create: (options) =>
       instrumentationPlugin('cache', new CacheInstrumentation(options as CacheInstrumentationConfig)),
+  },
+  pg: {
+    enabledByDefault: true,
+    create: (options) =>
+      instrumentationPlugin('pg', new PgInstrumentation(options as PgInstrumentationConfig)),
   },
   // Plugins that read other plugins start after them: health reads anomaly, the dashboard reads both.
   health: {
