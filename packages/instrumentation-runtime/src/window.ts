@@ -60,12 +60,12 @@ export class TrailingWindow {
   /** Starts new steps for the time that passed, dropping steps that left the window. */
   advance(now: number): void {
     if (now < this.nextStepAt) return;
-    // A loop blocked for longer than the window skips steps: at most WINDOW_STEPS new ones are needed.
-    const due = Math.min(WINDOW_STEPS, Math.floor((now - this.nextStepAt) / this.stepMs) + 1);
-    for (let i = 0; i < due; i++) {
-      if (this.steps.length >= WINDOW_STEPS) this.spare.push((this.steps.shift() as Step).histogram);
-      this.steps.push(this.newStep(now));
-    }
+    // After a loop blocked for longer than the window, no reading was taken during the block: keep the last
+    // step from before it (its readings are the newest ones older than the window), so the block itself is
+    // still inside the window instead of the window restarting empty after it.
+    const due = Math.min(WINDOW_STEPS - 1, Math.floor((now - this.nextStepAt) / this.stepMs) + 1);
+    for (let i = 0; i < due; i++) this.steps.push(this.newStep(now));
+    while (this.steps.length > WINDOW_STEPS) this.spare.push((this.steps.shift() as Step).histogram);
     this.nextStepAt = now + this.stepMs;
   }
 

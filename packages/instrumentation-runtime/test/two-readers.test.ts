@@ -1,0 +1,70 @@
+import { TestMetricReader, waitFor } from '@otel-perf/test-utils';
+import { afterEach, describe, expect, it } from 'vitest';
+import { busy, delayHistogram, type Harness, harness, sleep, valueOf } from './helpers.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.cleanup();
+  h = undefined;
+});
+
+/**
+ * A Prometheus scrape and an OTLP export on one provider collect at different times. Upstream computes the
+ * gauges from deltas that the first collection consumes: the second reader got a utilization of 1 and empty
+ * or stale delay values. Here both readers see the same trailing window.
+ */
+describe('two readers on one provider', () => {
+  it('both see the block in p99, the same utilization and CPU share, and the same histogram', async () => {
+    const second = new TestMetricReader();
+    h = harness({ eventLoopDelayResolutionMillis: 10 }, { extraReaders: [second] });
+    const { metrics } = h;
+    await waitFor(async () => ((await delayHistogram(metrics).catch(() => undefined))?.count ?? 0) >= 5, {
+      what: '5 delay samples',
+    });
+    busy(150);
+    await waitFor(async () => ((await delayHistogram(metrics)).max ?? 0) >= 0.1, { what: 'the block' });
+
+    // The first reader collects (as a scrape would), then the second right after it (as an export would).
+    const a = await metrics.collect();
+    const b = await metrics.collect(second);
+    for (const rm of [a, b]) {
+      expect(valueOf(rm, 'nodejs.eventloop.delay.p99')).toBeGreaterThanOrEqual(0.135);
+      expect(valueOf(rm, 'nodejs.eventloop.delay.max')).toBeGreaterThanOrEqual(0.135);
+    }
+    expect(valueOf(b, 'nodejs.eventloop.delay.p99')).toBeCloseTo(
+      valueOf(a, 'nodejs.eventloop.delay.p99') ?? 0,
+      3,
+    );
+    const ua = valueOf(a, 'nodejs.eventloop.utilization') ?? Number.NaN;
+    const ub = valueOf(b, 'nodejs.eventloop.utilization') ?? Number.NaN;
+    expect(ub).toBeLessThan(0.99);
+    expect(Math.abs(ub - ua)).toBeLessThan(0.05);
+    const ca = valueOf(a, 'process.cpu.utilization', { 'cpu.mode': 'user' }) ?? Number.NaN;
+    const cb = valueOf(b, 'process.cpu.utilization', { 'cpu.mode': 'user' }) ?? Number.NaN;
+    expect(cb).toBeLessThan(1);
+    expect(Math.abs(cb - ca)).toBeLessThan(0.05);
+
+    // The histogram is cumulative for each reader: the second one lost nothing to the first.
+    const ha = await delayHistogram(metrics);
+    const hb = await delayHistogram(metrics, second);
+    expect(hb.count).toBeGreaterThanOrEqual(ha.count);
+    expect(hb.max).toBe(ha.max);
+  });
+
+  it('a reader collecting often does not change what a reader collecting rarely sees', async () => {
+    const rare = new TestMetricReader();
+    h = harness({ eventLoopDelayResolutionMillis: 10 }, { extraReaders: [rare] });
+    const { metrics } = h;
+    await sleep(100);
+    busy(150);
+    // The frequent reader collects ten times after the block.
+    for (let i = 0; i < 10; i++) {
+      await metrics.collect();
+      await sleep(20);
+    }
+    const rm = await metrics.collect(rare);
+    expect(valueOf(rm, 'nodejs.eventloop.delay.max')).toBeGreaterThanOrEqual(0.135);
+    expect(valueOf(rm, 'nodejs.eventloop.utilization')).toBeGreaterThan(0.3);
+    expect(valueOf(rm, 'nodejs.eventloop.utilization')).toBeLessThan(0.99);
+  });
+});
