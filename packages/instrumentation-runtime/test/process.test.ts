@@ -59,7 +59,9 @@ describe('memory', () => {
     const buffers = valueOf(rm, 'nodejs.memory.array_buffers') ?? 0;
     const big = Buffer.alloc(64 * 1024 * 1024, 1);
     const after = await metrics.collect();
-    expect((valueOf(after, 'nodejs.memory.array_buffers') ?? 0) - buffers).toBeGreaterThanOrEqual(big.length * 0.9);
+    expect((valueOf(after, 'nodejs.memory.array_buffers') ?? 0) - buffers).toBeGreaterThanOrEqual(
+      big.length * 0.9,
+    );
   });
 });
 
