@@ -14,6 +14,10 @@ import {
   type CircuitBreakerInstrumentationConfig,
 } from '@otel-perf/instrumentation-circuit-breaker';
 import { HttpInstrumentation, type HttpInstrumentationConfig } from '@otel-perf/instrumentation-http';
+import {
+  RuntimeInstrumentation,
+  type RuntimeInstrumentationConfig,
+} from '@otel-perf/instrumentation-runtime';
 import { type Builtin, instrumentationPlugin } from './builtin.js';
 
 export const BUILTINS = {
@@ -47,6 +51,11 @@ export const BUILTINS = {
         'circuitBreaker',
         new CircuitBreakerInstrumentation(options as CircuitBreakerInstrumentationConfig),
       ),
+  },
+  runtime: {
+    enabledByDefault: true,
+    create: (options) =>
+      instrumentationPlugin('runtime', new RuntimeInstrumentation(options as RuntimeInstrumentationConfig)),
   },
   // Plugins that read other plugins start after them: health reads anomaly, the dashboard reads both.
   health: {
