@@ -1,7 +1,7 @@
 import { waitFor } from '@otel-perf/test-utils';
 import { EVENT_LOOP_DELAY_BUCKETS } from '@otel-perf/views';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bucketCounts, busy, delayHistogram, type Harness, harness, sleep, valueOf } from './helpers.js';
+import { bucketCounts, busy, delayHistogram, type Harness, harness, pointValue, sleep } from './helpers.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -31,14 +31,14 @@ describe('event-loop delay', () => {
     expect(after.max).toBeLessThanOrEqual(0.25);
 
     const rm = await metrics.collect();
-    const p99 = valueOf(rm, 'nodejs.eventloop.delay.p99') ?? 0;
-    const max = valueOf(rm, 'nodejs.eventloop.delay.max') ?? 0;
+    const p99 = pointValue(rm, 'nodejs.eventloop.delay.p99') ?? 0;
+    const max = pointValue(rm, 'nodejs.eventloop.delay.max') ?? 0;
     expect(p99).toBeGreaterThanOrEqual(0.135);
     expect(p99).toBeLessThanOrEqual(0.25);
     expect(max).toBeCloseTo(after.max ?? 0, 2);
-    expect(valueOf(rm, 'nodejs.eventloop.delay.min')).toBeLessThan(0.01);
-    expect(valueOf(rm, 'nodejs.eventloop.delay.mean')).toBeGreaterThan(0);
-    expect(valueOf(rm, 'nodejs.eventloop.delay.stddev')).toBeGreaterThan(0);
+    expect(pointValue(rm, 'nodejs.eventloop.delay.min')).toBeLessThan(0.01);
+    expect(pointValue(rm, 'nodejs.eventloop.delay.mean')).toBeGreaterThan(0);
+    expect(pointValue(rm, 'nodejs.eventloop.delay.stddev')).toBeGreaterThan(0);
   });
 
   it('subtracts the resolution: an idle loop reports delays near 0, not near the 20 ms resolution', async () => {
@@ -48,7 +48,7 @@ describe('event-loop delay', () => {
       what: '10 delay samples',
     });
     const rm = await metrics.collect();
-    expect(valueOf(rm, 'nodejs.eventloop.delay.p50')).toBeLessThan(0.005);
+    expect(pointValue(rm, 'nodejs.eventloop.delay.p50')).toBeLessThan(0.005);
     const hist = await delayHistogram(metrics);
     expect(hist.min).toBeGreaterThanOrEqual(0);
     // Most samples are in the first bucket (≤ 1 ms), which they could not be with the resolution included.
@@ -59,19 +59,19 @@ describe('event-loop delay', () => {
     h = harness({ statsWindowMillis: 1000 });
     const { metrics } = h;
     const first = await metrics.collect();
-    const active0 = valueOf(first, 'nodejs.eventloop.time', { 'nodejs.eventloop.state': 'active' }) ?? 0;
-    const idle0 = valueOf(first, 'nodejs.eventloop.time', { 'nodejs.eventloop.state': 'idle' }) ?? 0;
+    const active0 = pointValue(first, 'nodejs.eventloop.time', { 'nodejs.eventloop.state': 'active' }) ?? 0;
+    const idle0 = pointValue(first, 'nodejs.eventloop.time', { 'nodejs.eventloop.state': 'idle' }) ?? 0;
     await sleep(300);
     busy(1000);
     const rm = await metrics.collect();
-    expect(valueOf(rm, 'nodejs.eventloop.utilization')).toBeGreaterThan(0.7);
-    expect(valueOf(rm, 'nodejs.eventloop.utilization')).toBeLessThanOrEqual(1);
-    const active1 = valueOf(rm, 'nodejs.eventloop.time', { 'nodejs.eventloop.state': 'active' }) ?? 0;
-    const idle1 = valueOf(rm, 'nodejs.eventloop.time', { 'nodejs.eventloop.state': 'idle' }) ?? 0;
+    expect(pointValue(rm, 'nodejs.eventloop.utilization')).toBeGreaterThan(0.7);
+    expect(pointValue(rm, 'nodejs.eventloop.utilization')).toBeLessThanOrEqual(1);
+    const active1 = pointValue(rm, 'nodejs.eventloop.time', { 'nodejs.eventloop.state': 'active' }) ?? 0;
+    const idle1 = pointValue(rm, 'nodejs.eventloop.time', { 'nodejs.eventloop.state': 'idle' }) ?? 0;
     expect(active1 - active0).toBeGreaterThanOrEqual(0.95);
     expect(idle1 - idle0).toBeGreaterThan(0.1);
     // After an idle second the one-second window is mostly idle.
     await sleep(1300);
-    expect(valueOf(await metrics.collect(), 'nodejs.eventloop.utilization')).toBeLessThan(0.5);
+    expect(pointValue(await metrics.collect(), 'nodejs.eventloop.utilization')).toBeLessThan(0.5);
   });
 });

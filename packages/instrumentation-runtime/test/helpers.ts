@@ -44,7 +44,7 @@ export function busy(ms: number): void {
 }
 
 /** The value of a gauge/counter point, or undefined when the metric or point is absent. */
-export function valueOf(
+export function pointValue(
   rm: Awaited<ReturnType<TestMetrics['collect']>>,
   name: string,
   attrs: Record<string, string> = {},

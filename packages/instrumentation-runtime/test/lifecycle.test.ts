@@ -2,7 +2,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { createTestMetrics, findMetric, waitFor } from '@otel-perf/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RuntimeInstrumentation } from '../src/index.js';
-import { delayHistogram, type Harness, harness, sleep, valueOf } from './helpers.js';
+import { delayHistogram, type Harness, harness, pointValue, sleep } from './helpers.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -73,15 +73,15 @@ describe('enable / disable / re-enable', () => {
     expect((await delayHistogram(metrics)).count).toBe(c0);
     expect(await gcTotal(h)).toBe(g0);
     // No callback runs: the SDK repeats the last observed values (frozen), it gets no new ones.
-    const frozen = valueOf(await metrics.collect(), 'nodejs.memory.array_buffers');
+    const frozen = pointValue(await metrics.collect(), 'nodejs.memory.array_buffers');
     const big = Buffer.alloc(32 * 1024 * 1024, 1);
-    expect(valueOf(await metrics.collect(), 'nodejs.memory.array_buffers')).toBe(frozen);
+    expect(pointValue(await metrics.collect(), 'nodejs.memory.array_buffers')).toBe(frozen);
 
     instrumentation.enable();
     await waitFor(async () => (await delayHistogram(metrics)).count > c0, {
       what: 'samples after re-enable',
     });
-    const live = valueOf(await metrics.collect(), 'nodejs.memory.array_buffers') ?? 0;
+    const live = pointValue(await metrics.collect(), 'nodejs.memory.array_buffers') ?? 0;
     expect(live - (frozen ?? 0)).toBeGreaterThanOrEqual(big.length * 0.9);
   });
 
@@ -98,11 +98,11 @@ describe('enable / disable / re-enable', () => {
       });
       // The old provider gets no more samples and no more observations.
       expect((await delayHistogram(old)).count).toBe(oldCount);
-      const frozen = valueOf(await old.collect(), 'nodejs.memory.array_buffers') ?? 0;
-      const before = valueOf(await next.collect(), 'nodejs.memory.array_buffers') ?? 0;
+      const frozen = pointValue(await old.collect(), 'nodejs.memory.array_buffers') ?? 0;
+      const before = pointValue(await next.collect(), 'nodejs.memory.array_buffers') ?? 0;
       const big = Buffer.alloc(32 * 1024 * 1024, 1);
-      expect(valueOf(await old.collect(), 'nodejs.memory.array_buffers')).toBe(frozen);
-      const after = valueOf(await next.collect(), 'nodejs.memory.array_buffers') ?? 0;
+      expect(pointValue(await old.collect(), 'nodejs.memory.array_buffers')).toBe(frozen);
+      const after = pointValue(await next.collect(), 'nodejs.memory.array_buffers') ?? 0;
       expect(after - before).toBeGreaterThanOrEqual(big.length * 0.9);
       // Still one sampler.
       const n0 = (await delayHistogram(next)).count;

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { getHeapStatistics } from 'node:v8';
 import { close, findMetric, listen, pointsWith, sumValues } from '@otel-perf/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { busy, type Harness, harness, sleep, valueOf } from './helpers.js';
+import { busy, type Harness, harness, pointValue, sleep } from './helpers.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -16,8 +16,8 @@ describe('CPU', () => {
     const { metrics } = h;
     const before = await metrics.collect();
     const cpu = (rm: typeof before) =>
-      (valueOf(rm, 'process.cpu.time', { 'cpu.mode': 'user' }) ?? 0) +
-      (valueOf(rm, 'process.cpu.time', { 'cpu.mode': 'system' }) ?? 0);
+      (pointValue(rm, 'process.cpu.time', { 'cpu.mode': 'user' }) ?? 0) +
+      (pointValue(rm, 'process.cpu.time', { 'cpu.mode': 'system' }) ?? 0);
     // The task is bounded by this thread's own CPU time (not wall time: the machine is shared).
     const threadCpu = () => {
       const u = process.threadCpuUsage();
@@ -28,7 +28,7 @@ describe('CPU', () => {
     const after = await metrics.collect();
     expect(cpu(after) - cpu(before)).toBeGreaterThanOrEqual(0.3);
     expect(cpu(after) - cpu(before)).toBeLessThan(3);
-    const user = valueOf(after, 'process.cpu.utilization', { 'cpu.mode': 'user' }) ?? 0;
+    const user = pointValue(after, 'process.cpu.utilization', { 'cpu.mode': 'user' }) ?? 0;
     expect(user).toBeGreaterThan(0);
     expect(user).toBeLessThanOrEqual(1);
   });
@@ -45,7 +45,7 @@ describe('memory', () => {
     const heap = getHeapStatistics();
     expect(sumValues(used)).toBeGreaterThan(heap.used_heap_size * 0.5);
     expect(sumValues(used)).toBeLessThan(heap.total_heap_size * 1.5);
-    expect(valueOf(rm, 'v8js.memory.heap.limit')).toBe(heap.heap_size_limit);
+    expect(pointValue(rm, 'v8js.memory.heap.limit')).toBe(heap.heap_size_limit);
     for (const name of [
       'v8js.memory.heap.space.size',
       'v8js.memory.heap.space.available_size',
@@ -53,13 +53,13 @@ describe('memory', () => {
     ]) {
       expect(pointsWith(findMetric(rm, name)).length, name).toBe(spaces.length);
     }
-    expect(valueOf(rm, 'process.memory.usage')).toBeGreaterThan(10 * 1024 * 1024);
-    expect(valueOf(rm, 'nodejs.memory.external')).toBeGreaterThan(0);
+    expect(pointValue(rm, 'process.memory.usage')).toBeGreaterThan(10 * 1024 * 1024);
+    expect(pointValue(rm, 'nodejs.memory.external')).toBeGreaterThan(0);
 
-    const buffers = valueOf(rm, 'nodejs.memory.array_buffers') ?? 0;
+    const buffers = pointValue(rm, 'nodejs.memory.array_buffers') ?? 0;
     const big = Buffer.alloc(64 * 1024 * 1024, 1);
     const after = await metrics.collect();
-    expect((valueOf(after, 'nodejs.memory.array_buffers') ?? 0) - buffers).toBeGreaterThanOrEqual(
+    expect((pointValue(after, 'nodejs.memory.array_buffers') ?? 0) - buffers).toBeGreaterThanOrEqual(
       big.length * 0.9,
     );
   });
@@ -70,17 +70,18 @@ describe('active resources', () => {
     h = harness();
     const { metrics } = h;
     const before =
-      valueOf(await metrics.collect(), 'v8js.resource.active', { 'v8js.resource.type': 'TCPServerWrap' }) ??
-      0;
+      pointValue(await metrics.collect(), 'v8js.resource.active', {
+        'v8js.resource.type': 'TCPServerWrap',
+      }) ?? 0;
     const server = createServer();
     await listen(server);
-    const during = valueOf(await metrics.collect(), 'v8js.resource.active', {
+    const during = pointValue(await metrics.collect(), 'v8js.resource.active', {
       'v8js.resource.type': 'TCPServerWrap',
     });
     expect(during).toBe(before + 1);
     await close(server);
     await sleep(10);
-    const after = valueOf(await metrics.collect(), 'v8js.resource.active', {
+    const after = pointValue(await metrics.collect(), 'v8js.resource.active', {
       'v8js.resource.type': 'TCPServerWrap',
     });
     expect(after).toBe(before);
