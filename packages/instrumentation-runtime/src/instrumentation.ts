@@ -74,7 +74,11 @@ export class RuntimeInstrumentation extends InstrumentationBase<RuntimeInstrumen
   /** What the observable callbacks read: the running sampler's window, or nothing while disabled. */
   private _sources(): RuntimeSources {
     return {
-      delayStats: () => this._sampler?.window.delayStats(),
+      delayStats: () => {
+        // Collection time: the histogram gets the samples taken since the last batch, for every reader.
+        this._sampler?.flush();
+        return this._sampler?.window.delayStats();
+      },
       utilization: () => this._sampler?.window.utilization(),
       cpuShare: () => this._sampler?.window.cpuShare((this._cpuLimit ?? cpuLimit()).cpus),
       activeResources: this._resolved.activeResources,

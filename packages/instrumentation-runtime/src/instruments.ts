@@ -29,6 +29,7 @@ import type { CpuShare } from './window.js';
 
 /** What the observable callbacks read; implemented by the instrumentation (undefined parts: not running). */
 export interface RuntimeSources {
+  /** Also records the pending delay samples into the histogram, before the SDK reads it. */
   delayStats(): DelayStats | undefined;
   utilization(): number | undefined;
   cpuShare(): CpuShare | undefined;
