@@ -55,6 +55,8 @@ export class RuntimeInstrumentation extends InstrumentationBase<RuntimeInstrumen
   protected override _updateMetricInstruments(): void {
     const wasRegistered = this._registered === true;
     this._unregister();
+    // Samples taken so far belong to the provider they were taken under.
+    this._sampler?.flush();
     this._instruments = createInstruments(this.meter, this._sources());
     if (wasRegistered || this._enabled) this._register();
   }

@@ -1,5 +1,5 @@
-import { diag } from '@opentelemetry/api';
 import { performance } from 'node:perf_hooks';
+import { diag } from '@opentelemetry/api';
 import { TrailingWindow } from './window.js';
 
 /** Samples held before they are handed to `onDelay` in one batch (about 5 s at the default 20 ms). */
