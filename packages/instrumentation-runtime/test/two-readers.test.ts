@@ -64,7 +64,7 @@ describe('two readers on one provider', () => {
     }
     const rm = await metrics.collect(rare);
     expect(pointValue(rm, 'nodejs.eventloop.delay.max')).toBeGreaterThanOrEqual(0.135);
-    expect(pointValue(rm, 'nodejs.eventloop.utilization')).toBeGreaterThan(0.3);
+    expect(pointValue(rm, 'nodejs.eventloop.utilization')).toBeGreaterThan(0.1);
     expect(pointValue(rm, 'nodejs.eventloop.utilization')).toBeLessThan(0.99);
   });
 });
