@@ -1,3 +1,4 @@
+import { AggregationTemporality } from '@opentelemetry/sdk-metrics';
 import { TestMetricReader, waitFor } from '@otel-perf/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { busy, delayHistogram, type Harness, harness, pointValue, sleep } from './helpers.js';
@@ -66,5 +67,29 @@ describe('two readers on one provider', () => {
     expect(pointValue(rm, 'nodejs.eventloop.delay.max')).toBeGreaterThanOrEqual(0.135);
     expect(pointValue(rm, 'nodejs.eventloop.utilization')).toBeGreaterThan(0.1);
     expect(pointValue(rm, 'nodejs.eventloop.utilization')).toBeLessThan(0.99);
+  });
+
+  it('a delta reader gets every sample even while a cumulative reader collects in between', async () => {
+    const delta = new TestMetricReader(AggregationTemporality.DELTA);
+    h = harness({ eventLoopDelayResolutionMillis: 10 }, { extraReaders: [delta] });
+    const { metrics } = h;
+    await waitFor(async () => ((await delayHistogram(metrics).catch(() => undefined))?.count ?? 0) >= 3);
+    const d0 = await delayHistogram(metrics, delta); // starts the delta reader's interval
+    const c0 = (await delayHistogram(metrics)).count;
+    let deltaTotal = 0;
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 4; j++) {
+        await sleep(25);
+        await metrics.collect(); // the cumulative reader, more often
+      }
+      deltaTotal += (await delayHistogram(metrics, delta)).count;
+    }
+    const c1 = (await delayHistogram(metrics)).count;
+    expect(d0.count).toBeGreaterThan(0);
+    expect(deltaTotal).toBeGreaterThan(0);
+    // Every sample the cumulative reader gained went to the delta reader too, give or take the samples taken
+    // between the two readers' first and last collections (a tick or two).
+    expect(deltaTotal).toBeLessThanOrEqual(c1 - c0 + 1);
+    expect(deltaTotal).toBeGreaterThanOrEqual(c1 - c0 - 3);
   });
 });
