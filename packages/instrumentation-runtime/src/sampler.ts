@@ -33,7 +33,9 @@ export class LoopSampler {
 
   start(): void {
     if (this.timer) return;
-    this.last = performance.now();
+    // The first tick is only the reference (as in `monitorEventLoopDelay`): enabled from a preload, the gap to
+    // it is the app's synchronous startup, not a delay any request saw.
+    this.last = -1;
     this.timer = setInterval(() => this.tick(), this.resolutionMs);
     this.timer.unref();
   }
@@ -60,6 +62,10 @@ export class LoopSampler {
   private tick(): void {
     try {
       const now = performance.now();
+      if (this.last < 0) {
+        this.last = now;
+        return;
+      }
       const delayMs = Math.max(0, now - this.last - this.resolutionMs);
       this.last = now;
       this.window.record(delayMs, now);
