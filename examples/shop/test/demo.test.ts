@@ -61,6 +61,33 @@ describe('npm start on embedded defaults', () => {
     expect(body).toMatch(/^target_info\{[^}]*service_name="shop"/m);
   });
 
+  it('serves the product cache metrics (createTieredCache, L1 only without REDIS_URL)', async () => {
+    /** The value of the first sample of `metric` whose labels include every `label="value"` given. */
+    const sample = (body: string, metric: string, labels: string[]) =>
+      body
+        .split('\n')
+        .find((l) => l.startsWith(`${metric}{`) && labels.every((x) => l.includes(x)))
+        ?.split(' ')
+        .at(-1);
+    const products = 'cache_name="products"';
+    const body = await waitFor(
+      async () => {
+        const r = await text(`${metrics}/metrics`);
+        return Number(sample(r.body, 'cache_requests_total', [products, 'cache_path="l1_hit"'])) > 0
+          ? r.body
+          : undefined;
+      },
+      { what: 'products cache metrics on /metrics', timeoutMs: 60_000 },
+    );
+    expect(
+      Number(sample(body, 'cache_gets_total', [products, 'cache_layer="l1"', 'cache_result="hit"'])),
+    ).toBeGreaterThan(0);
+    expect(
+      Number(sample(body, 'cache_loads_total', [products, 'cache_load_result="success"'])),
+    ).toBeGreaterThan(0);
+    expect(sample(body, 'cache_gets_total', [products, 'cache_layer="l2"'])).toBeUndefined();
+  });
+
   it('serves health', async () => {
     const live = await text(`${metrics}/health/live`);
     expect(live.status).toBe(200);
