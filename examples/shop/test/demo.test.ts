@@ -32,9 +32,10 @@ async function text(url: string): Promise<{ status: number; body: string; type: 
 }
 
 describe('npm start on embedded defaults', () => {
-  it('says where the database and cache come from', () => {
-    expect(demo.output()).toMatch(/\[shop\] database: embedded PostgreSQL \(PGlite\) on 127\.0\.0\.1:\d+/);
-    expect(demo.output()).toMatch(/L2 Redis is off \(REDIS_URL is not set\)/);
+  it('says where the database and cache come from', async () => {
+    // The service's lines and the demo's banner arrive on different pipes: wait for each.
+    await demo.waitFor(/\[shop\] database: embedded PostgreSQL \(PGlite\) on 127\.0\.0\.1:\d+/, 30_000);
+    await demo.waitFor(/L2 Redis is off \(REDIS_URL is not set\)/, 30_000);
     expect(demo.output()).toContain(`${metrics}/dashboard/`);
     expect(demo.output()).toContain(`${metrics}/health/ready`);
   });
