@@ -16,6 +16,10 @@ import {
 } from '@otel-perf/instrumentation-circuit-breaker';
 import { HttpInstrumentation, type HttpInstrumentationConfig } from '@otel-perf/instrumentation-http';
 import { PgInstrumentation, type PgInstrumentationConfig } from '@otel-perf/instrumentation-pg';
+import {
+  RuntimeInstrumentation,
+  type RuntimeInstrumentationConfig,
+} from '@otel-perf/instrumentation-runtime';
 import { type Builtin, instrumentationPlugin } from './builtin.js';
 
 export const BUILTINS = {
@@ -40,6 +44,11 @@ export const BUILTINS = {
         'circuitBreaker',
         new CircuitBreakerInstrumentation(options as CircuitBreakerInstrumentationConfig),
       ),
+  },
+  runtime: {
+    enabledByDefault: true,
+    create: (options) =>
+      instrumentationPlugin('runtime', new RuntimeInstrumentation(options as RuntimeInstrumentationConfig)),
   },
   // Reports the caches the app measures with @otel-perf/instrumentation-cache's adapters (it patches nothing).
   cache: {
