@@ -9,11 +9,17 @@
  */
 import { type DashboardConfig, dashboardPlugin } from '@otel-perf/dashboard';
 import { type HealthConfig, healthPlugin } from '@otel-perf/health';
+import { CacheInstrumentation, type CacheInstrumentationConfig } from '@otel-perf/instrumentation-cache';
 import {
   CircuitBreakerInstrumentation,
   type CircuitBreakerInstrumentationConfig,
 } from '@otel-perf/instrumentation-circuit-breaker';
 import { HttpInstrumentation, type HttpInstrumentationConfig } from '@otel-perf/instrumentation-http';
+import { PgInstrumentation, type PgInstrumentationConfig } from '@otel-perf/instrumentation-pg';
+import {
+  RuntimeInstrumentation,
+  type RuntimeInstrumentationConfig,
+} from '@otel-perf/instrumentation-runtime';
 import { type Builtin, instrumentationPlugin } from './builtin.js';
 
 export const BUILTINS = {
@@ -53,6 +59,22 @@ export const BUILTINS = {
         'circuitBreaker',
         new CircuitBreakerInstrumentation(options as CircuitBreakerInstrumentationConfig),
       ),
+  },
+  runtime: {
+    enabledByDefault: true,
+    create: (options) =>
+      instrumentationPlugin('runtime', new RuntimeInstrumentation(options as RuntimeInstrumentationConfig)),
+  },
+  // Reports the caches the app measures with @otel-perf/instrumentation-cache's adapters (it patches nothing).
+  cache: {
+    enabledByDefault: true,
+    create: (options) =>
+      instrumentationPlugin('cache', new CacheInstrumentation(options as CacheInstrumentationConfig)),
+  },
+  pg: {
+    enabledByDefault: true,
+    create: (options) =>
+      instrumentationPlugin('pg', new PgInstrumentation(options as PgInstrumentationConfig)),
   },
   // Plugins that read other plugins start after them: health reads anomaly, the dashboard reads both.
   health: {
