@@ -132,7 +132,7 @@ export function isCumulative(metric: MetricData): boolean {
  * The signal's value for one series this interval, or NaN when there is none (too few events, first
  * cumulative reading). For cumulative input, `prev` holds the last reading and is updated in place.
  */
-export function valueOf(
+export function signalValue(
   signal: CompiledSignal,
   acc: Acc,
   cumulative: boolean,

@@ -8,7 +8,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { AlertBook, type AlertBook as AlertBookT, type AlertFilter } from './alerts.js';
 import { createDetector } from './detection.js';
-import { type Acc, aggregate, isCumulative, remember, valueOf } from './extract.js';
+import { type Acc, aggregate, isCumulative, remember, signalValue } from './extract.js';
 import { AlertmanagerPush, callListeners, publish } from './notify.js';
 import { type CompiledRules, compileRules, evaluateSeries, markSeries } from './rules.js';
 import { SCOPE_NAME } from './semconv.js';
@@ -77,7 +77,6 @@ export class AnomalyProcessor extends MetricReader {
   readonly scores: Float64Array;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private seq = 0;
   readonly intervalMs: number;
   /** Evaluations run and how long the last one took (ms). */
   evaluations = 0;
@@ -182,7 +181,7 @@ export class AnomalyProcessor extends MetricReader {
         this.table.add(s);
       }
       s.lastSeen = now;
-      const value = valueOf(signal, acc, cumulative, s.prev);
+      const value = signalValue(signal, acc, cumulative, s.prev);
       if (cumulative) s.prev = remember(acc, s.prev);
       this.pool.push(acc);
       if (Number.isNaN(value)) continue;
