@@ -17,7 +17,7 @@ import { type CompiledSignal, compileSignals, DEFAULT_SIGNALS } from './signals.
 import type { Alert, AlertEvent, AlertLevel, AnomalyConfig } from './types.js';
 
 /** Evaluations an open alert's series may go unreported before the alert resolves. */
-const STALE_EVALUATIONS = 5;
+const STALE_EVALUATIONS = 10;
 
 function validate(c: AnomalyConfig): void {
   const int = (key: keyof AnomalyConfig, min: number, max: number) => {
@@ -177,7 +177,7 @@ export class AnomalyProcessor extends MetricReader {
     for (const [key, acc] of scratch) {
       let s = this.table.get(key);
       if (!s) {
-        s = new Series(key, signal, createDetector());
+        s = new Series(key, signal, createDetector(this.config.detector));
         this.table.add(s);
       }
       s.lastSeen = now;

@@ -324,8 +324,9 @@ export function evaluateSeries(
     const mean = s.hourSum / s.hourN;
     const marked = !Number.isNaN(s.marked);
     const ref = marked ? s.marked : slab.get(s.slot, hour - 24);
-    const on = s.hourN >= reg.minSamples && ref > 0 && mean > ref * reg.ratio;
-    if (on || book.has('regression', s.key)) {
+    const on = ref > 0 && mean > ref * reg.ratio;
+    // Too few values this hour to say either way: an open alert stays as it is.
+    if (s.hourN >= reg.minSamples && (on || book.has('regression', s.key))) {
       book.observe(
         'regression',
         on,

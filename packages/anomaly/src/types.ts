@@ -1,3 +1,5 @@
+import type { DetectorOptions } from './detection.js';
+
 /** Alert levels, lowest first. */
 export const ALERT_LEVELS = ['info', 'warning', 'critical'] as const;
 /** How serious an alert is. */
@@ -166,6 +168,8 @@ export type AlertEvent = 'firing' | 'resolved';
 
 /** Configuration of the anomaly processor: plain data. */
 export interface AnomalyConfig {
+  /** Options of the streaming detector each series gets (the shipped defaults are the ones scored on NAB). */
+  detector?: DetectorOptions;
   /** How often the processor collects and evaluates, in ms (its timer is unref'd). @default 15000 */
   intervalMs?: number;
   /** Watched signals. @default DEFAULT_SIGNALS */
