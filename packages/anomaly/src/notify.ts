@@ -94,6 +94,7 @@ export class AlertmanagerPush {
 
   /** Sends the firing alerts again if `resendMs` passed since the last time. */
   resend(firing: Alert[], now: number): void {
+    if (this.lastResend === 0) this.lastResend = now;
     if (firing.length === 0 || now - this.lastResend < this.resendMs) return;
     this.lastResend = now;
     this.post(firing);
