@@ -3,6 +3,8 @@ import type { Alert, AlertEvent, AlertLevel, AlertState } from './types.js';
 
 /** What a rule reports about one series at one evaluation. */
 export interface Observation {
+  /** Counts the rule states open for the series (so rules skip the book for quiet series). */
+  owner: { openStates: number };
   signal: string;
   /** The series key (signal id and attributes). */
   key: string;
@@ -32,6 +34,7 @@ interface Record_ {
 }
 
 interface RuleState {
+  owner: { openStates: number };
   since: number;
   clearSince: number;
   lastObserved: number;
@@ -82,7 +85,7 @@ export class AlertBook {
       const rec = st.record;
       if (!rec || rec.alert.state === 'pending') {
         if (rec) this.open.delete(rec.alert.id);
-        this.states.delete(stateKey);
+        this.drop(stateKey, st);
         return;
       }
       rec.alert.value = o.value;
@@ -90,7 +93,7 @@ export class AlertBook {
       if (Number.isNaN(st.clearSince)) st.clearSince = now;
       if (now - st.clearSince >= t.resolveAfterMs) {
         this.resolve(rec, now);
-        this.states.delete(stateKey);
+        this.drop(stateKey, st);
       }
       return;
     }
@@ -100,8 +103,16 @@ export class AlertBook {
         if (now < restUntil) return;
         this.rest.delete(stateKey);
       }
-      st = { since: now, clearSince: Number.NaN, lastObserved: this.seq, record: undefined, dropped: false };
+      st = {
+        owner: o.owner,
+        since: now,
+        clearSince: Number.NaN,
+        lastObserved: this.seq,
+        record: undefined,
+        dropped: false,
+      };
       this.states.set(stateKey, st);
+      o.owner.openStates++;
     }
     st.lastObserved = this.seq;
     st.clearSince = Number.NaN;
@@ -195,7 +206,7 @@ export class AlertBook {
           this.resolve(st.record, now, `${st.record.alert.reason} (series no longer reported)`);
         else this.open.delete(st.record.alert.id);
       }
-      this.states.delete(key);
+      this.drop(key, st);
     }
     this.seq++;
   }
@@ -207,8 +218,13 @@ export class AlertBook {
       if (st.record?.alert.state === 'firing')
         this.resolve(st.record, now, `${st.record.alert.reason} (series evicted)`);
       else if (st.record) this.open.delete(st.record.alert.id);
-      this.states.delete(key);
+      this.drop(key, st);
     }
+  }
+
+  private drop(key: string, st: RuleState): void {
+    this.states.delete(key);
+    st.owner.openStates--;
   }
 
   /** Firing, not silenced: what health and the dashboard count. */

@@ -1,7 +1,7 @@
 export type { AlertFilter } from './alerts.js';
+export { alertRoutes } from './api.js';
 export type { Detector, DetectorOptions } from './detection.js';
 export { createDetector, DEFAULT_ALERT_THRESHOLD } from './detection.js';
-export { alertRoutes } from './api.js';
 export { recordAnomalyMetrics } from './instruments.js';
 export type { AlertMessage } from './notify.js';
 export { toAlertmanager } from './notify.js';

@@ -183,7 +183,8 @@ export class AnomalyProcessor extends MetricReader {
       s.lastSeen = now;
       const value = signalValue(signal, acc, cumulative, s.prev);
       if (cumulative) s.prev = remember(acc, s.prev);
-      this.pool.push(acc);
+      // A small pool: enough to spare most allocations, not one retained object per series.
+      if (this.pool.length < 256) this.pool.push(acc);
       if (Number.isNaN(value)) continue;
       const baseline = s.detector.baseline;
       const score = s.detector.update(value, now);

@@ -225,12 +225,14 @@ export function evaluateSeries(
   slab: HourlySlab,
 ): void {
   const sig = s.signal;
+  const open = s.openStates > 0;
   let labels: Record<string, string> | undefined;
   const getLabels = () => {
-    labels ??= labelsOf(s.key);
+    labels ??= labelsOf(s.key, sig);
     return labels;
   };
   const obs = (v: number, base: number, lvl: AlertLevel, reason: string): Observation => ({
+    owner: s,
     signal: sig.id,
     key: s.key,
     series: describeSeries(sig.metric, getLabels()),
@@ -250,7 +252,7 @@ export function evaluateSeries(
       (sig.direction === 'up' ? value > baseline : value < baseline);
     const on = s.n > a.warmup && s.score >= a.warning && bad;
     // Building the observation costs a few strings: only when something can happen.
-    if (on || book.has('anomaly', s.key)) {
+    if (on || (open && book.has('anomaly', s.key))) {
       const lvl: AlertLevel = s.score >= a.critical ? 'critical' : 'warning';
       book.observe(
         'anomaly',
@@ -272,7 +274,7 @@ export function evaluateSeries(
     for (const t of ts) {
       const [test, words] = OPS[t.op];
       const on = test(value, t.value);
-      if (on || book.has(t.name, s.key)) {
+      if (on || (open && book.has(t.name, s.key))) {
         book.observe(
           t.name,
           on,
@@ -290,7 +292,7 @@ export function evaluateSeries(
     s.leak.add(now, value, leak.windowMs / 60);
     const f = s.leak.fit(now, leak.windowMs);
     const on = f.spanMs >= leak.windowMs * 0.9 && f.r2 >= leak.minR2 && f.growthPerHour > leak.growthPerHour;
-    if (on || book.has('memoryLeak', s.key)) {
+    if (on || (open && book.has('memoryLeak', s.key))) {
       book.observe(
         'memoryLeak',
         on,
@@ -326,7 +328,7 @@ export function evaluateSeries(
     const ref = marked ? s.marked : slab.get(s.slot, hour - 24);
     const on = ref > 0 && mean > ref * reg.ratio;
     // Too few values this hour to say either way: an open alert stays as it is.
-    if (s.hourN >= reg.minSamples && (on || book.has('regression', s.key))) {
+    if (s.hourN >= reg.minSamples && (on || (open && book.has('regression', s.key)))) {
       book.observe(
         'regression',
         on,

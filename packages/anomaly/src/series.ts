@@ -112,6 +112,8 @@ export class HourlySlab {
 export class Series {
   /** Evaluations with a value. */
   n = 0;
+  /** Rule states (pending or open alerts) of this series in the alert book. */
+  openStates = 0;
   lastSeen = 0;
   value = Number.NaN;
   score = 0;

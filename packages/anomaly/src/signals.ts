@@ -81,6 +81,8 @@ export interface CompiledSignal {
   readonly denominator: Matcher | undefined;
   readonly direction: Direction;
   readonly minEvents: number;
+  /** Start of every series key of this signal. */
+  readonly keyPrefix: string;
 }
 
 function compileFilter(where: PointFilter | undefined, key: string): Matcher | undefined {
@@ -155,22 +157,27 @@ export function compileSignals(defs: readonly SignalDefinition[]): CompiledSigna
       denominator: compileFilter(def.denominator, `${at}.denominator`),
       direction,
       minEvents,
+      keyPrefix: `${index}${SEP_SIGNAL}`,
     };
   });
 }
 
-/** Separates a signal id from the series attributes in a series key. */
 const SEP_SIGNAL = '\u0000';
 const SEP_PAIR = '\u0001';
 const SEP_KV = '\u0002';
+const MISSING = '\u0004';
 
-/** The key of the series a point belongs to: signal id and the grouping attributes, in order. */
+/**
+ * The key of the series a point belongs to: the signal's index, then the values of the grouping attributes
+ * in order (or `name=value` pairs when the signal keeps every attribute). Short on purpose: the processor
+ * builds one per point per collection and keeps one per series.
+ */
 export function seriesKey(signal: CompiledSignal, attributes: Attributes): string {
-  let key = signal.id + SEP_SIGNAL;
+  let key = signal.keyPrefix;
   if (signal.groupBy) {
     for (const k of signal.groupBy) {
       const v = attributes[k];
-      if (v !== undefined) key += k + SEP_KV + String(v) + SEP_PAIR;
+      key += (v === undefined ? MISSING : String(v)) + SEP_PAIR;
     }
   } else {
     for (const k in attributes) key += k + SEP_KV + String(attributes[k]) + SEP_PAIR;
@@ -179,10 +186,17 @@ export function seriesKey(signal: CompiledSignal, attributes: Attributes): strin
 }
 
 /** The attributes encoded in a series key (built only when an alert needs them). */
-export function labelsOf(key: string): Record<string, string> {
+export function labelsOf(key: string, signal: CompiledSignal): Record<string, string> {
   const out: Record<string, string> = {};
-  const rest = key.slice(key.indexOf(SEP_SIGNAL) + 1);
-  for (const pair of rest.split(SEP_PAIR)) {
+  const parts = key.slice(key.indexOf(SEP_SIGNAL) + 1).split(SEP_PAIR);
+  if (signal.groupBy) {
+    signal.groupBy.forEach((name, i) => {
+      const v = parts[i];
+      if (v !== undefined && v !== MISSING) out[name] = v;
+    });
+    return out;
+  }
+  for (const pair of parts) {
     if (!pair) continue;
     const i = pair.indexOf(SEP_KV);
     out[pair.slice(0, i)] = pair.slice(i + 1);

@@ -8,7 +8,12 @@ interface Received {
   method: string;
   path: string;
   headers: Record<string, unknown>;
-  body: Array<{ labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; endsAt?: string }>;
+  body: Array<{
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    startsAt: string;
+    endsAt?: string;
+  }>;
 }
 
 /** A tiny Alertmanager stand-in on loopback that records what it receives (the real one is tested elsewhere). */
@@ -21,7 +26,12 @@ async function receiver(status = 200): Promise<{ server: Server; url: string; go
       data += d;
     });
     req.on('end', () => {
-      got.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: JSON.parse(data) });
+      got.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: JSON.parse(data),
+      });
       res.writeHead(status).end();
     });
   });
@@ -43,7 +53,12 @@ describe('Alertmanager v2 push', () => {
       signals: [{ id: 'pods.ready', metric: 'pods.ready', stat: 'value', groupBy: ['pod'] }],
       rules: ONLY,
       thresholds: [{ name: 'podDown', signal: 'pods.ready', op: 'lt', value: 1, level: 'critical' }],
-      alertmanager: { url: r.url, resendMs: 30_000, labels: { service: 'shop' }, headers: { 'x-scope': 'team-a' } },
+      alertmanager: {
+        url: r.url,
+        resendMs: 30_000,
+        labels: { service: 'shop' },
+        headers: { 'x-scope': 'team-a' },
+      },
       now: () => now,
     });
     const step = (v: number) => {
@@ -59,8 +74,18 @@ describe('Alertmanager v2 push', () => {
     expect(first.headers['x-scope']).toBe('team-a');
     expect(first.body).toEqual([
       {
-        labels: { alertname: 'podDown', severity: 'critical', signal: 'pods.ready', pod: 'a', service: 'shop' },
-        annotations: expect.objectContaining({ summary: 'pods.ready is 0, below 1', value: '0', series: 'pods.ready{pod="a"}' }),
+        labels: {
+          alertname: 'podDown',
+          severity: 'critical',
+          signal: 'pods.ready',
+          pod: 'a',
+          service: 'shop',
+        },
+        annotations: expect.objectContaining({
+          summary: 'pods.ready is 0, below 1',
+          value: '0',
+          series: 'pods.ready{pod="a"}',
+        }),
         startsAt: new Date(now).toISOString(),
       },
     ]);
@@ -91,6 +116,8 @@ describe('Alertmanager v2 push', () => {
   });
 
   it('rejects a bad URL at construction, naming the key', () => {
-    expect(() => new AnomalyProcessor({ alertmanager: { url: 'ftp://x' } })).toThrow(/alertmanager\.url must be an http\(s\) URL/);
+    expect(() => new AnomalyProcessor({ alertmanager: { url: 'ftp://x' } })).toThrow(
+      /alertmanager\.url must be an http\(s\) URL/,
+    );
   });
 });

@@ -57,7 +57,16 @@ describe('alerts HTTP API', () => {
     });
     const step = (pods: Record<string, number>) => {
       now += 15_000;
-      plugin.processor.evaluate(collection(gauge('pods.ready', Object.entries(pods).map(([p, v]) => [{ pod: p }, v]), now)), now);
+      plugin.processor.evaluate(
+        collection(
+          gauge(
+            'pods.ready',
+            Object.entries(pods).map(([p, v]) => [{ pod: p }, v]),
+            now,
+          ),
+        ),
+        now,
+      );
     };
     server = serve(plugin.routes?.() ?? []);
     const port = await listen(server);
@@ -70,7 +79,9 @@ describe('alerts HTTP API', () => {
     const { port, id } = await setup({ apiToken: TOKEN });
     const all = await call(port, 'GET', '/api/alerts');
     expect(all.status).toBe(200);
-    expect(all.body.alerts).toMatchObject([{ id, rule: 'podDown', state: 'firing', labels: { pod: 'a' }, level: 'warning' }]);
+    expect(all.body.alerts).toMatchObject([
+      { id, rule: 'podDown', state: 'firing', labels: { pod: 'a' }, level: 'warning' },
+    ]);
     expect((await call(port, 'GET', '/api/alerts?state=active')).body.alerts).toHaveLength(1);
     expect((await call(port, 'GET', '/api/alerts?state=resolved')).body.alerts).toEqual([]);
     const bad = await call(port, 'GET', '/api/alerts?state=bogus');
@@ -81,7 +92,10 @@ describe('alerts HTTP API', () => {
   it('write routes: 403 when no token is configured, whatever the request sends', async () => {
     const { port, id, plugin } = await setup();
     for (const action of ['acknowledge', 'silence']) {
-      const r = await call(port, 'POST', `/api/alerts/${id}/${action}`, { token: TOKEN, body: { durationMs: 60_000 } });
+      const r = await call(port, 'POST', `/api/alerts/${id}/${action}`, {
+        token: TOKEN,
+        body: { durationMs: 60_000 },
+      });
       expect(r.status).toBe(403);
       expect(String(r.body.error)).toMatch(/apiToken/);
     }
@@ -92,25 +106,48 @@ describe('alerts HTTP API', () => {
     const { port, id, plugin } = await setup({ apiToken: TOKEN });
     expect((await call(port, 'POST', `/api/alerts/${id}/acknowledge`)).status).toBe(401);
     expect((await call(port, 'POST', `/api/alerts/${id}/acknowledge`, { token: 'wrong' })).status).toBe(401);
-    expect((await call(port, 'POST', `/api/alerts/${id}/acknowledge`, { token: `${TOKEN}x` })).status).toBe(401);
-    expect((await call(port, 'POST', `/api/alerts/${id}/silence`, { body: { durationMs: 1000 } })).status).toBe(401);
+    expect((await call(port, 'POST', `/api/alerts/${id}/acknowledge`, { token: `${TOKEN}x` })).status).toBe(
+      401,
+    );
+    expect(
+      (await call(port, 'POST', `/api/alerts/${id}/silence`, { body: { durationMs: 1000 } })).status,
+    ).toBe(401);
     expect(plugin.activeAlerts()[0]?.acknowledged).toBe(false);
   });
 
   it('acknowledge and silence with the token; 404 for an unknown id; 400 for a bad silence', async () => {
     const { port, id, plugin, now, step } = await setup({ apiToken: TOKEN });
-    expect((await call(port, 'POST', '/api/alerts/no-such-id/acknowledge', { token: TOKEN })).status).toBe(404);
-    expect((await call(port, 'POST', '/api/alerts/no-such-id/silence', { token: TOKEN, body: { durationMs: 1000 } })).status).toBe(404);
+    expect((await call(port, 'POST', '/api/alerts/no-such-id/acknowledge', { token: TOKEN })).status).toBe(
+      404,
+    );
+    expect(
+      (
+        await call(port, 'POST', '/api/alerts/no-such-id/silence', {
+          token: TOKEN,
+          body: { durationMs: 1000 },
+        })
+      ).status,
+    ).toBe(404);
     expect((await call(port, 'POST', `/api/alerts/${id}/explode`, { token: TOKEN })).status).toBe(404);
 
-    const ack = await call(port, 'POST', `/api/alerts/${encodeURIComponent(id)}/acknowledge`, { token: TOKEN });
+    const ack = await call(port, 'POST', `/api/alerts/${encodeURIComponent(id)}/acknowledge`, {
+      token: TOKEN,
+    });
     expect(ack.status).toBe(200);
     expect(ack.body.alert).toMatchObject({ id, acknowledged: true });
     expect(plugin.activeAlerts()[0]?.acknowledged).toBe(true);
 
-    expect((await call(port, 'POST', `/api/alerts/${id}/silence`, { token: TOKEN, body: {} })).status).toBe(400);
-    expect((await call(port, 'POST', `/api/alerts/${id}/silence`, { token: TOKEN, body: { until: 'soon' } })).status).toBe(400);
-    expect((await call(port, 'POST', `/api/alerts/${id}/silence`, { token: TOKEN, body: { durationMs: -5 } })).status).toBe(400);
+    expect((await call(port, 'POST', `/api/alerts/${id}/silence`, { token: TOKEN, body: {} })).status).toBe(
+      400,
+    );
+    expect(
+      (await call(port, 'POST', `/api/alerts/${id}/silence`, { token: TOKEN, body: { until: 'soon' } }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await call(port, 'POST', `/api/alerts/${id}/silence`, { token: TOKEN, body: { durationMs: -5 } }))
+        .status,
+    ).toBe(400);
     const until = new Date(now() + 3_600_000).toISOString();
     const sil = await call(port, 'POST', `/api/alerts/${id}/silence`, { token: TOKEN, body: { until } });
     expect(sil.status).toBe(200);
@@ -121,13 +158,18 @@ describe('alerts HTTP API', () => {
   });
 
   it('POST /baseline marks the regression baseline (token required)', async () => {
-    const { port } = await setup({ apiToken: TOKEN, rules: { ...ONLY, regression: { signals: ['pods.ready'] } } });
+    const { port } = await setup({
+      apiToken: TOKEN,
+      rules: { ...ONLY, regression: { signals: ['pods.ready'] } },
+    });
     expect((await call(port, 'POST', '/api/alerts/baseline')).status).toBe(401);
     const r = await call(port, 'POST', '/api/alerts/baseline', { token: TOKEN });
     expect(r).toEqual({ status: 200, body: { marked: 2 } });
   });
 
   it('a short token is a configuration error naming the key', () => {
-    expect(() => anomalyPlugin({ apiToken: 'short' })).toThrow(/apiToken must be a string of at least 16 characters/);
+    expect(() => anomalyPlugin({ apiToken: 'short' })).toThrow(
+      /apiToken must be a string of at least 16 characters/,
+    );
   });
 });

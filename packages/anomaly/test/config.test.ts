@@ -1,19 +1,64 @@
 import { describe, expect, it } from 'vitest';
-import { AnomalyProcessor, type AnomalyConfig } from '../src/index.js';
+import { type AnomalyConfig, AnomalyProcessor } from '../src/index.js';
 
 const bad: [string, AnomalyConfig, RegExp][] = [
   ['intervalMs', { intervalMs: 5 }, /intervalMs must be an integer from 100/],
   ['maxSeries', { maxSeries: 0 }, /maxSeries must be an integer from 1/],
-  ['signal stat', { signals: [{ id: 'a', metric: 'a', stat: 'p42' as never }] }, /signals\[0\]\.stat must be one of/],
-  ['duplicate signal', { signals: [{ id: 'a', metric: 'a', stat: 'value' }, { id: 'a', metric: 'b', stat: 'value' }] }, /signals\[1\]\.id "a" is used twice/],
-  ['ratio without numerator', { signals: [{ id: 'a', metric: 'a', stat: 'ratio' }] }, /signals\[0\]\.numerator is required/],
-  ['threshold level', { rules: { errorRate: { level: 'fatal' as never } } }, /rules\.errorRate\.level must be info, warning or critical, got "fatal"/],
-  ['threshold op', { thresholds: [{ name: 'x', signal: 'process.cpu.utilization', op: 'eq' as never, value: 1 }] }, /thresholds\[0\]\.op must be gt, lt, gte or lte/],
-  ['unknown signal', { thresholds: [{ name: 'x', signal: 'nope', op: 'gt', value: 1 }] }, /thresholds\[0\]\.signal must be a watched signal id/],
-  ['rule name clash', { thresholds: [{ name: 'cpu', signal: 'process.cpu.utilization', op: 'gt', value: 1 }] }, /thresholds\[0\]\.name must be a name no other rule has/],
-  ['anomaly critical', { rules: { anomaly: { warning: 0.8, critical: 0.5 } } }, /rules\.anomaly\.critical must be a number from 0\.8 to 1/],
-  ['leak window', { rules: { memoryLeak: { windowMs: 10 } } }, /rules\.memoryLeak\.windowMs must be a number from 60000/],
-  ['regression signals', { rules: { regression: { signals: ['nope'] } } }, /rules\.regression\.signals must be a watched signal id/],
+  [
+    'signal stat',
+    { signals: [{ id: 'a', metric: 'a', stat: 'p42' as never }] },
+    /signals\[0\]\.stat must be one of/,
+  ],
+  [
+    'duplicate signal',
+    {
+      signals: [
+        { id: 'a', metric: 'a', stat: 'value' },
+        { id: 'a', metric: 'b', stat: 'value' },
+      ],
+    },
+    /signals\[1\]\.id "a" is used twice/,
+  ],
+  [
+    'ratio without numerator',
+    { signals: [{ id: 'a', metric: 'a', stat: 'ratio' }] },
+    /signals\[0\]\.numerator is required/,
+  ],
+  [
+    'threshold level',
+    { rules: { errorRate: { level: 'fatal' as never } } },
+    /rules\.errorRate\.level must be info, warning or critical, got "fatal"/,
+  ],
+  [
+    'threshold op',
+    { thresholds: [{ name: 'x', signal: 'process.cpu.utilization', op: 'eq' as never, value: 1 }] },
+    /thresholds\[0\]\.op must be gt, lt, gte or lte/,
+  ],
+  [
+    'unknown signal',
+    { thresholds: [{ name: 'x', signal: 'nope', op: 'gt', value: 1 }] },
+    /thresholds\[0\]\.signal must be a watched signal id/,
+  ],
+  [
+    'rule name clash',
+    { thresholds: [{ name: 'cpu', signal: 'process.cpu.utilization', op: 'gt', value: 1 }] },
+    /thresholds\[0\]\.name must be a name no other rule has/,
+  ],
+  [
+    'anomaly critical',
+    { rules: { anomaly: { warning: 0.8, critical: 0.5 } } },
+    /rules\.anomaly\.critical must be a number from 0\.8 to 1/,
+  ],
+  [
+    'leak window',
+    { rules: { memoryLeak: { windowMs: 10 } } },
+    /rules\.memoryLeak\.windowMs must be a number from 60000/,
+  ],
+  [
+    'regression signals',
+    { rules: { regression: { signals: ['nope'] } } },
+    /rules\.regression\.signals must be a watched signal id/,
+  ],
 ];
 
 describe('configuration', () => {

@@ -9,11 +9,19 @@ const HEAP = 'v8js.memory.heap.used';
 const config = (extra = {}) => ({
   signals: [{ id: 'pods.ready', metric: 'pods.ready', stat: 'value' as const, groupBy: ['pod'] }],
   rules: ONLY,
-  thresholds: [{ name: 'podDown', signal: 'pods.ready', op: 'lt' as const, value: 1, level: 'critical' as const }],
+  thresholds: [
+    { name: 'podDown', signal: 'pods.ready', op: 'lt' as const, value: 1, level: 'critical' as const },
+  ],
   ...extra,
 });
 const pods = (values: Record<string, number>) => (now: number) =>
-  collection(gauge('pods.ready', Object.entries(values).map(([pod, v]) => [{ pod }, v]), now));
+  collection(
+    gauge(
+      'pods.ready',
+      Object.entries(values).map(([pod, v]) => [{ pod }, v]),
+      now,
+    ),
+  );
 
 afterEach(() => diag.disable());
 
@@ -37,7 +45,11 @@ describe('alert lifecycle', () => {
     const id = h.processor.activeAlerts()[0]?.id as string;
     expect(h.processor.acknowledge('nope')).toBeUndefined();
     const acked = h.processor.acknowledge(id);
-    expect(acked).toMatchObject({ id, acknowledged: true, acknowledgedAt: new Date(h.time() + Date.UTC(2026, 0, 1)).toISOString() });
+    expect(acked).toMatchObject({
+      id,
+      acknowledged: true,
+      acknowledgedAt: new Date(h.time() + Date.UTC(2026, 0, 1)).toISOString(),
+    });
     h.step(pods({ a: 0 }));
     expect(h.processor.activeAlerts()).toMatchObject([{ id, acknowledged: true, state: 'firing' }]);
     expect(h.events.map((e) => e.event)).toEqual(['firing']);
@@ -48,7 +60,9 @@ describe('alert lifecycle', () => {
     h.step(pods({ a: 0 }));
     const id = h.processor.activeAlerts()[0]?.id as string;
     const t0 = Date.UTC(2026, 0, 1);
-    expect(h.processor.silence(id, t0 + h.time() + 60_000)?.silencedUntil).toBe(new Date(t0 + 75_000).toISOString());
+    expect(h.processor.silence(id, t0 + h.time() + 60_000)?.silencedUntil).toBe(
+      new Date(t0 + 75_000).toISOString(),
+    );
     expect(h.processor.activeAlerts()).toEqual([]);
     expect(h.processor.alerts('silenced').map((a) => a.id)).toEqual([id]);
     for (let i = 0; i < 3; i++) h.step(pods({ a: 0 })); // t = 30, 45, 60 s
@@ -108,7 +122,16 @@ describe('alert lifecycle', () => {
 
   it('a throwing or rejecting onAlert never breaks the pipeline; errors go to diag', () => {
     const errors: unknown[][] = [];
-    diag.setLogger({ error: (...a: unknown[]) => errors.push(a), warn() {}, info() {}, debug() {}, verbose() {} } as DiagLogger, DiagLogLevel.ERROR);
+    diag.setLogger(
+      {
+        error: (...a: unknown[]) => errors.push(a),
+        warn() {},
+        info() {},
+        debug() {},
+        verbose() {},
+      } as DiagLogger,
+      DiagLogLevel.ERROR,
+    );
     const h = harness(config(), 15_000);
     const seen: string[] = [];
     h.processor.onAlert(() => {
@@ -167,8 +190,22 @@ describe('alert lifecycle', () => {
   });
 
   it('heap used is one series for the whole process (summed over heap spaces)', () => {
-    const h = harness({ rules: ONLY, thresholds: [{ name: 'big', signal: HEAP, op: 'gt', value: 100 }] }, 15_000);
-    h.step((now) => collection(gauge(HEAP, [[{ 'v8js.heap.space.name': 'new' }, 60], [{ 'v8js.heap.space.name': 'old' }, 60]], now)));
+    const h = harness(
+      { rules: ONLY, thresholds: [{ name: 'big', signal: HEAP, op: 'gt', value: 100 }] },
+      15_000,
+    );
+    h.step((now) =>
+      collection(
+        gauge(
+          HEAP,
+          [
+            [{ 'v8js.heap.space.name': 'new' }, 60],
+            [{ 'v8js.heap.space.name': 'old' }, 60],
+          ],
+          now,
+        ),
+      ),
+    );
     expect(h.processor.activeAlerts()).toMatchObject([{ rule: 'big', value: 120, labels: {}, series: HEAP }]);
   });
 });

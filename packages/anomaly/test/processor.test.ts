@@ -55,7 +55,7 @@ describe('AnomalyProcessor on a real MeterProvider with instrumented HTTP traffi
     provider = new MeterProvider({ readers: [...(plugin.readers?.() ?? []), other] });
     instrumentation = new HttpInstrumentation({ client: false });
     instrumentation.setMeterProvider(provider);
-    plugin.start?.({ meterProvider: provider, getPlugin: () => undefined, serverUrl: () => undefined });
+    void plugin.start?.({ meterProvider: provider, getPlugin: () => undefined, serverUrl: () => undefined });
     stopMetrics = () => void plugin.shutdown?.();
   });
   afterEach(async () => {
@@ -80,7 +80,12 @@ describe('AnomalyProcessor on a real MeterProvider with instrumented HTTP traffi
       await processor.collectAndEvaluate();
       const firing = events.filter(([e]) => e === 'firing').map(([, a]) => a);
       expect(firing).toHaveLength(1);
-      expect(firing[0]).toMatchObject({ rule: 'errorRate', level: 'critical', state: 'firing', signal: 'http.server.error_ratio' });
+      expect(firing[0]).toMatchObject({
+        rule: 'errorRate',
+        level: 'critical',
+        state: 'firing',
+        signal: 'http.server.error_ratio',
+      });
       // Delta readings: this interval's 20 errors of 40 requests, not the 70 since the start.
       expect(firing[0]?.value).toBe(0.5);
       expect(firing[0]?.labels).toEqual({ 'http.route': '/pay' });
@@ -93,10 +98,12 @@ describe('AnomalyProcessor on a real MeterProvider with instrumented HTTP traffi
         0,
       );
       expect(total).toBe(70);
-      expect(sumValues(findMetric(rm, METRIC_ANOMALY_ALERTS_ACTIVE), { 'otel_perf.anomaly.level': 'critical' })).toBe(1);
-      expect(pointsWith(findMetric(rm, METRIC_ANOMALY_SCORE)).map((p) => p.attributes['otel_perf.anomaly.signal'])).toContain(
-        'http.server.error_ratio',
-      );
+      expect(
+        sumValues(findMetric(rm, METRIC_ANOMALY_ALERTS_ACTIVE), { 'otel_perf.anomaly.level': 'critical' }),
+      ).toBe(1);
+      expect(
+        pointsWith(findMetric(rm, METRIC_ANOMALY_SCORE)).map((p) => p.attributes['otel_perf.anomaly.signal']),
+      ).toContain('http.server.error_ratio');
       expect(sumValues(findMetric(rm, METRIC_ANOMALY_SERIES))).toBeGreaterThanOrEqual(2);
 
       for (let i = 0; i < 30; i++) await get(port, '/pay');
@@ -104,7 +111,9 @@ describe('AnomalyProcessor on a real MeterProvider with instrumented HTTP traffi
       expect(events.map(([e]) => e)).toEqual(['firing', 'resolved']);
       expect(processor.activeAlerts()).toEqual([]);
       const after = (await other.collect()).resourceMetrics;
-      expect(sumValues(findMetric(after, METRIC_ANOMALY_ALERTS_ACTIVE), { 'otel_perf.anomaly.level': 'critical' })).toBe(0);
+      expect(
+        sumValues(findMetric(after, METRIC_ANOMALY_ALERTS_ACTIVE), { 'otel_perf.anomaly.level': 'critical' }),
+      ).toBe(0);
     } finally {
       await close(server);
     }
@@ -113,7 +122,9 @@ describe('AnomalyProcessor on a real MeterProvider with instrumented HTTP traffi
   it('collects on its own unref’d interval once started', async () => {
     const p = new AnomalyProcessor({ intervalMs: 100, rules: ONLY });
     const mp = new MeterProvider({ readers: [p] });
-    mp.getMeter('t').createObservableGauge('process.cpu.utilization').addCallback((r) => r.observe(0.1));
+    mp.getMeter('t')
+      .createObservableGauge('process.cpu.utilization')
+      .addCallback((r) => r.observe(0.1));
     p.start();
     try {
       await waitFor(() => p.evaluations >= 2, { what: 'two evaluations' });
@@ -145,7 +156,14 @@ describe('cumulative input', () => {
       now += 15_000;
       p.evaluate(
         collection(
-          histogram('http.server.request.duration', [...HTTP_DURATION_BUCKETS], [{ attributes: {}, counts: [...counts] }], 0, now, AggregationTemporality.CUMULATIVE),
+          histogram(
+            'http.server.request.duration',
+            [...HTTP_DURATION_BUCKETS],
+            [{ attributes: {}, counts: [...counts] }],
+            0,
+            now,
+            AggregationTemporality.CUMULATIVE,
+          ),
         ),
         now,
       );

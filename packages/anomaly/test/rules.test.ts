@@ -107,7 +107,10 @@ describe('anomaly rule (streaming detector)', () => {
   });
 
   it('a slow drift is absorbed by the detector and caught by the regression rule against a marked baseline', () => {
-    const h = harness({ signals: [QUEUE], rules: { ...ONLY, anomaly: {}, regression: { signals: ['queue.depth'] } } }, MIN);
+    const h = harness(
+      { signals: [QUEUE], rules: { ...ONLY, anomaly: {}, regression: { signals: ['queue.depth'] } } },
+      MIN,
+    );
     const r = rng(11);
     const values: number[] = [];
     for (let i = 1; i <= 400; i++) {
@@ -146,7 +149,16 @@ describe('regression against yesterday', () => {
           histogram(
             'http.server.request.duration',
             [...HTTP_DURATION_BUCKETS],
-            [{ attributes: { 'http.request.method': 'GET', 'http.route': '/items', 'http.response.status_code': 200 }, counts }],
+            [
+              {
+                attributes: {
+                  'http.request.method': 'GET',
+                  'http.route': '/items',
+                  'http.response.status_code': 200,
+                },
+                counts,
+              },
+            ],
             now - 5 * MIN,
             now,
           ),
@@ -171,7 +183,15 @@ describe('regression against yesterday', () => {
       const counts = HTTP_DURATION_BUCKETS.map(() => 0).concat(0);
       counts[i > 50 ? 9 : 6] = 100;
       h.step((now) =>
-        collection(histogram('http.server.request.duration', [...HTTP_DURATION_BUCKETS], [{ attributes: {}, counts }], now - 5 * MIN, now)),
+        collection(
+          histogram(
+            'http.server.request.duration',
+            [...HTTP_DURATION_BUCKETS],
+            [{ attributes: {}, counts }],
+            now - 5 * MIN,
+            now,
+          ),
+        ),
       );
     }
     expect(h.events).toEqual([]);
@@ -201,7 +221,12 @@ describe('threshold rules', () => {
     expect(h.timesOf('errorRate', 'firing')).toEqual([9 * 15_000]);
     expect(h.timesOf('errorRate', 'resolved')).toEqual([12 * 15_000]);
     const a = h.events[0]?.alert;
-    expect(a).toMatchObject({ level: 'critical', baseline: 0.05, value: 0.1, labels: { 'http.route': '/pay' } });
+    expect(a).toMatchObject({
+      level: 'critical',
+      baseline: 0.05,
+      value: 0.1,
+      labels: { 'http.route': '/pay' },
+    });
     expect(a?.reason).toBe('HTTP 5xx ratio is 0.1, above 0.05');
   });
 
@@ -229,14 +254,28 @@ describe('threshold rules', () => {
     h.step((now) =>
       collection(
         gauge(HEAP, [[{}, 5e6]], now),
-        gauge('process.cpu.utilization', [[{ 'cpu.mode': 'user' }, 0.5], [{ 'cpu.mode': 'system' }, 0.35]], now),
+        gauge(
+          'process.cpu.utilization',
+          [
+            [{ 'cpu.mode': 'user' }, 0.5],
+            [{ 'cpu.mode': 'system' }, 0.35],
+          ],
+          now,
+        ),
         gauge('nodejs.eventloop.delay.p99', [[{}, 0.1]], now),
       ),
     );
     h.step((now) =>
       collection(
         gauge(HEAP, [[{}, 1e9]], now),
-        gauge('process.cpu.utilization', [[{ 'cpu.mode': 'user' }, 0.5], [{ 'cpu.mode': 'system' }, 0.2]], now),
+        gauge(
+          'process.cpu.utilization',
+          [
+            [{ 'cpu.mode': 'user' }, 0.5],
+            [{ 'cpu.mode': 'system' }, 0.2],
+          ],
+          now,
+        ),
         gauge('nodejs.eventloop.delay.p99', [[{}, 0.25]], now),
       ),
     );

@@ -11,7 +11,12 @@ import { AnomalyProcessor } from '../src/index.js';
 /** Synthetic collections for unit tests: plain `ResourceMetrics` objects, as a reader would produce. */
 const hr = (ms: number): [number, number] => [Math.floor(ms / 1000), (ms % 1000) * 1e6];
 
-export function gauge(name: string, points: [Attributes, number][], endMs: number, startMs = endMs): MetricData {
+export function gauge(
+  name: string,
+  points: [Attributes, number][],
+  endMs: number,
+  startMs = endMs,
+): MetricData {
   return {
     descriptor: { name, description: '', unit: '', type: 'OBSERVABLE_GAUGE' as never, valueType: 1 },
     aggregationTemporality: AggregationTemporality.CUMULATIVE,
@@ -98,7 +103,8 @@ export function harness(config: AnomalyConfig, stepMs: number, t0 = Date.UTC(202
       processor.evaluate(make(now), now);
     },
     time: () => now - t0,
-    timesOf: (rule, event) => events.filter((e) => e.alert.rule === rule && e.event === event).map((e) => e.at),
+    timesOf: (rule, event) =>
+      events.filter((e) => e.alert.rule === rule && e.event === event).map((e) => e.at),
   };
 }
 
