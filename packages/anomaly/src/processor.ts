@@ -180,20 +180,19 @@ export class AnomalyProcessor extends MetricReader {
         s = new Series(key, signal, createDetector(this.config.detector));
         this.table.add(s);
       }
-      s.lastSeen = now;
+      s.lastSeen = this.evaluations;
       const value = signalValue(signal, acc, cumulative, s.prev);
       if (cumulative) s.prev = remember(acc, s.prev);
       // A small pool: enough to spare most allocations, not one retained object per series.
       if (this.pool.length < 256) this.pool.push(acc);
       if (Number.isNaN(value)) continue;
       const baseline = s.detector.baseline;
-      const score = s.detector.update(value, now);
-      s.score = Number.isFinite(score) ? score : 0;
-      s.value = value;
+      const raw = s.detector.update(value, now);
+      const score = Number.isFinite(raw) ? raw : 0;
       s.n++;
       const best = this.scores[signal.index] as number;
-      if (!(s.score <= best)) this.scores[signal.index] = s.score;
-      evaluateSeries(this.rules, s, value, baseline, now, this.book, this.slab);
+      if (!(score <= best)) this.scores[signal.index] = score;
+      evaluateSeries(this.rules, s, value, score, baseline, now, this.book, this.slab);
     }
     scratch.clear();
   }
@@ -205,7 +204,7 @@ export class AnomalyProcessor extends MetricReader {
   markBaseline(): number {
     let n = 0;
     for (const s of this.table.map.values()) {
-      if (s.slot < 0) continue;
+      if (s.slot < 0 || s.hourN === 0) continue;
       markSeries(s);
       n++;
     }

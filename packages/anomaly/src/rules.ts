@@ -213,12 +213,13 @@ export function fmt(v: number): string {
 
 /**
  * Runs every rule that reads this series' signal, for one new value, and hands the verdicts to the book.
- * `baseline` is the detector's baseline before this value.
+ * `score` is the detector's score of this value, `baseline` the detector's baseline before it.
  */
 export function evaluateSeries(
   rules: CompiledRules,
   s: Series,
   value: number,
+  score: number,
   baseline: number,
   now: number,
   book: AlertBook,
@@ -226,23 +227,8 @@ export function evaluateSeries(
 ): void {
   const sig = s.signal;
   const open = s.openStates > 0;
-  let labels: Record<string, string> | undefined;
-  const getLabels = () => {
-    labels ??= labelsOf(s.key, sig);
-    return labels;
-  };
-  const obs = (v: number, base: number, lvl: AlertLevel, reason: string): Observation => ({
-    owner: s,
-    signal: sig.id,
-    key: s.key,
-    series: describeSeries(sig.metric, getLabels()),
-    labels: getLabels,
-    value: v,
-    baseline: base,
-    score: s.score,
-    level: lvl,
-    reason,
-  });
+  const obs = (v: number, base: number, lvl: AlertLevel, reason: string) =>
+    observation(s, score, v, base, lvl, reason);
 
   const a = rules.anomaly;
   if (a) {
@@ -250,10 +236,10 @@ export function evaluateSeries(
       sig.direction === 'both' ||
       Number.isNaN(baseline) ||
       (sig.direction === 'up' ? value > baseline : value < baseline);
-    const on = s.n > a.warmup && s.score >= a.warning && bad;
+    const on = s.n > a.warmup && score >= a.warning && bad;
     // Building the observation costs a few strings: only when something can happen.
     if (on || (open && book.has('anomaly', s.key))) {
-      const lvl: AlertLevel = s.score >= a.critical ? 'critical' : 'warning';
+      const lvl: AlertLevel = score >= a.critical ? 'critical' : 'warning';
       book.observe(
         'anomaly',
         on,
@@ -261,7 +247,7 @@ export function evaluateSeries(
           value,
           baseline,
           lvl,
-          `${sig.id} is ${fmt(value)}, baseline ${fmt(baseline)} (anomaly score ${fmt(s.score)})`,
+          `${sig.id} is ${fmt(value)}, baseline ${fmt(baseline)} (anomaly score ${fmt(score)})`,
         ),
         a.timing,
         now,
@@ -345,8 +331,34 @@ export function evaluateSeries(
   }
 }
 
-/** The reference `markBaseline()` keeps for a series: the current hour's mean, else the last value. */
+/** The reference `markBaseline()` keeps for a series: the current hour's mean so far. */
 export function markSeries(s: Series): void {
-  const m = s.hourMean();
-  s.marked = Number.isNaN(m) ? s.value : m;
+  s.marked = s.hourMean();
+}
+
+function observation(
+  s: Series,
+  score: number,
+  value: number,
+  baseline: number,
+  level: AlertLevel,
+  reason: string,
+): Observation {
+  let labels: Record<string, string> | undefined;
+  const getLabels = () => {
+    labels ??= labelsOf(s.key, s.signal);
+    return labels;
+  };
+  return {
+    owner: s,
+    signal: s.signal.id,
+    key: s.key,
+    series: describeSeries(s.signal.metric, getLabels()),
+    labels: getLabels,
+    value,
+    baseline,
+    score,
+    level,
+    reason,
+  };
 }

@@ -114,9 +114,8 @@ export class Series {
   n = 0;
   /** Rule states (pending or open alerts) of this series in the alert book. */
   openStates = 0;
+  /** The evaluation (sequence number) that last saw this series: the eviction order. */
   lastSeen = 0;
-  value = Number.NaN;
-  score = 0;
   prev: CumulativePrevious | undefined = undefined;
   leak: LeakWindow | undefined = undefined;
   /** Regression: slot in the hourly slab (-1: not compared), current hour and its running mean. */
