@@ -1,11 +1,12 @@
 import {
   AggregationTemporality,
+  type DataPoint,
   DataPointType,
   type Histogram,
   type MetricData,
 } from '@opentelemetry/sdk-metrics';
 import { bucketDelta, histogramQuantile } from '@otel-perf/core';
-import { type CompiledSignal, seriesKey } from './signals.js';
+import type { CompiledSignal } from './signals.js';
 
 /** One series' share of a collection, merged over the points grouped into it. */
 export class Acc {
@@ -41,65 +42,55 @@ function hrMs(t: readonly [number, number]): number {
 }
 
 /**
- * Groups the points of `metric` read by `signal` into `out` (series key → merged reading). Points outside
- * `where` are skipped; a ratio signal counts numerator and denominator on the way.
+ * Adds one point to a series' reading: event counts for histograms (with their buckets), values for sums
+ * and gauges, numerator and denominator for a ratio signal. `first` starts the reading from this point (its
+ * bucket array is borrowed, not copied: a series made of one point, the common case, allocates nothing).
  */
-export function aggregate(
+export function addPoint(
+  acc: Acc,
   signal: CompiledSignal,
-  metric: MetricData,
-  out: Map<string, Acc>,
-  pool: Acc[],
+  p: DataPoint<unknown>,
+  isHistogram: boolean,
+  first: boolean,
 ): void {
-  // Exponential histograms are not read (the distro's views make explicit-bucket ones).
-  if (metric.dataPointType === DataPointType.EXPONENTIAL_HISTOGRAM) return;
-  const isHistogram = metric.dataPointType === DataPointType.HISTOGRAM;
-  for (const p of metric.dataPoints) {
-    const attrs = p.attributes;
-    if (signal.where && !signal.where(attrs)) continue;
-    const key = seriesKey(signal, attrs);
-    let acc = out.get(key);
-    const first = acc === undefined;
-    if (!acc) {
-      acc = pool.pop() ?? new Acc();
-      reset(acc);
-      out.set(key, acc);
-      acc.endMs = hrMs(p.endTime);
-      acc.spanMs = acc.endMs - hrMs(p.startTime);
+  const attrs = p.attributes;
+  if (first) {
+    reset(acc);
+    acc.endMs = hrMs(p.endTime);
+    acc.spanMs = acc.endMs - hrMs(p.startTime);
+  }
+  if (isHistogram) {
+    const h = p.value as Histogram;
+    const events = h.count;
+    if (signal.stat === 'ratio') {
+      if (signal.numerator?.(attrs)) acc.num += events;
+      if (!signal.denominator || signal.denominator(attrs)) acc.den += events;
+      return;
     }
-    if (isHistogram) {
-      const h = p.value as Histogram;
-      const events = h.count;
-      if (signal.stat === 'ratio') {
-        if (signal.numerator?.(attrs)) acc.num += events;
-        if (!signal.denominator || signal.denominator(attrs)) acc.den += events;
-        continue;
+    acc.count += events;
+    acc.sum += h.sum ?? 0;
+    if (h.min !== undefined && h.min < acc.min) acc.min = h.min;
+    if (h.max !== undefined && h.max > acc.max) acc.max = h.max;
+    if (first) {
+      acc.counts = h.buckets.counts;
+      acc.boundaries = h.buckets.boundaries;
+      acc.shared = true;
+    } else if (acc.counts && acc.counts.length === h.buckets.counts.length) {
+      if (acc.shared) {
+        acc.counts = [...acc.counts];
+        acc.shared = false;
       }
-      acc.count += events;
-      acc.sum += h.sum ?? 0;
-      if (h.min !== undefined && h.min < acc.min) acc.min = h.min;
-      if (h.max !== undefined && h.max > acc.max) acc.max = h.max;
-      if (first) {
-        // Borrowed, not copied: a series made of one point (the common case) allocates nothing.
-        acc.counts = h.buckets.counts;
-        acc.boundaries = h.buckets.boundaries;
-        acc.shared = true;
-      } else if (acc.counts && acc.counts.length === h.buckets.counts.length) {
-        if (acc.shared) {
-          acc.counts = [...acc.counts];
-          acc.shared = false;
-        }
-        for (let i = 0; i < acc.counts.length; i++)
-          acc.counts[i] = (acc.counts[i] ?? 0) + (h.buckets.counts[i] ?? 0);
-      }
-    } else {
-      const v = p.value as number;
-      if (signal.stat === 'ratio') {
-        if (signal.numerator?.(attrs)) acc.num += v;
-        if (!signal.denominator || signal.denominator(attrs)) acc.den += v;
-      } else {
-        acc.value += v;
-      }
+      for (let i = 0; i < acc.counts.length; i++)
+        acc.counts[i] = (acc.counts[i] ?? 0) + (h.buckets.counts[i] ?? 0);
     }
+    return;
+  }
+  const v = p.value as number;
+  if (signal.stat === 'ratio') {
+    if (signal.numerator?.(attrs)) acc.num += v;
+    if (!signal.denominator || signal.denominator(attrs)) acc.den += v;
+  } else {
+    acc.value += v;
   }
 }
 

@@ -1,6 +1,8 @@
 import { diag } from '@opentelemetry/api';
 import {
   AggregationTemporality,
+  type DataPoint,
+  DataPointType,
   InstrumentType,
   type MetricData,
   MetricReader,
@@ -8,12 +10,12 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { AlertBook, type AlertBook as AlertBookT, type AlertFilter } from './alerts.js';
 import { createDetector } from './detection.js';
-import { type Acc, aggregate, isCumulative, remember, signalValue } from './extract.js';
+import { Acc, addPoint, isCumulative, remember, signalValue } from './extract.js';
 import { AlertmanagerPush, callListeners, publish } from './notify.js';
 import { type CompiledRules, compileRules, evaluateSeries, markSeries } from './rules.js';
 import { SCOPE_NAME } from './semconv.js';
 import { HourlySlab, Series, SeriesTable } from './series.js';
-import { type CompiledSignal, compileSignals, DEFAULT_SIGNALS } from './signals.js';
+import { type CompiledSignal, compileSignals, DEFAULT_SIGNALS, seriesKey } from './signals.js';
 import type { Alert, AlertEvent, AlertLevel, AnomalyConfig } from './types.js';
 
 /** Evaluations an open alert's series may go unreported before the alert resolves. */
@@ -71,8 +73,10 @@ export class AnomalyProcessor extends MetricReader {
   private readonly clock: () => number;
   private readonly listeners = new Set<(alert: Alert, event: AlertEvent) => unknown>();
   private readonly alertmanager: AlertmanagerPush | undefined;
-  private readonly scratch = new Map<string, Acc>();
-  private readonly pool: Acc[] = [];
+  private readonly touched: Series[] = [];
+  private readonly merges = new Map<Series, Acc>();
+  private readonly single = new Acc();
+  private pass = 0;
   /** Highest score per signal at the last evaluation (NaN: no series). */
   readonly scores: Float64Array;
   private timer: NodeJS.Timeout | undefined;
@@ -171,20 +175,50 @@ export class AnomalyProcessor extends MetricReader {
   }
 
   private evaluateSignal(signal: CompiledSignal, metric: MetricData, now: number): void {
-    const scratch = this.scratch;
-    aggregate(signal, metric, scratch, this.pool);
+    // Exponential histograms are not read (the distro's views make explicit-bucket ones).
+    if (metric.dataPointType === DataPointType.EXPONENTIAL_HISTOGRAM) return;
+    const isHistogram = metric.dataPointType === DataPointType.HISTOGRAM;
     const cumulative = isCumulative(metric);
-    for (const [key, acc] of scratch) {
+    const pass = ++this.pass;
+    const seen = this.evaluations;
+    const touched = this.touched;
+    const merges = this.merges;
+    // Pass 1: one map lookup per point; a series' first point is only remembered, later ones (points that
+    // differ in attributes the series does not keep) are merged into an accumulator.
+    for (const p of metric.dataPoints) {
+      if (signal.where && !signal.where(p.attributes)) continue;
+      const key = seriesKey(signal, p.attributes);
       let s = this.table.get(key);
       if (!s) {
         s = new Series(key, signal, createDetector(this.config.detector));
         this.table.add(s);
       }
-      s.lastSeen = this.evaluations;
+      s.lastSeen = seen;
+      if (s.mark !== pass) {
+        s.mark = pass;
+        s.first = p;
+        touched.push(s);
+        continue;
+      }
+      let acc = merges.get(s);
+      if (!acc) {
+        acc = new Acc();
+        addPoint(acc, signal, s.first as DataPoint<unknown>, isHistogram, true);
+        merges.set(s, acc);
+      }
+      addPoint(acc, signal, p, isHistogram, false);
+    }
+    // Pass 2: a value per series, the detector, the rules.
+    for (const s of touched) {
+      let acc = merges.size > 0 ? merges.get(s) : undefined;
+      if (!acc) {
+        acc = this.single;
+        addPoint(acc, signal, s.first as DataPoint<unknown>, isHistogram, true);
+      }
+      s.first = undefined;
       const value = signalValue(signal, acc, cumulative, s.prev);
       if (cumulative) s.prev = remember(acc, s.prev);
-      // A small pool: enough to spare most allocations, not one retained object per series.
-      if (this.pool.length < 256) this.pool.push(acc);
+      acc.counts = undefined;
       if (Number.isNaN(value)) continue;
       const baseline = s.detector.baseline;
       const raw = s.detector.update(value, now);
@@ -194,7 +228,8 @@ export class AnomalyProcessor extends MetricReader {
       if (!(score <= best)) this.scores[signal.index] = score;
       evaluateSeries(this.rules, s, value, score, baseline, now, this.book, this.slab);
     }
-    scratch.clear();
+    touched.length = 0;
+    merges.clear();
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { DataPoint } from '@opentelemetry/sdk-metrics';
 import type { Detector } from './detection.js';
 import type { CumulativePrevious } from './extract.js';
 import type { CompiledSignal } from './signals.js';
@@ -114,6 +115,9 @@ export class Series {
   n = 0;
   /** Rule states (pending or open alerts) of this series in the alert book. */
   openStates = 0;
+  /** Evaluation pass that last saw the series, and its first point in that pass (cleared after it). */
+  mark = 0;
+  first: DataPoint<unknown> | undefined = undefined;
   /** The evaluation (sequence number) that last saw this series: the eviction order. */
   lastSeen = 0;
   prev: CumulativePrevious | undefined = undefined;
