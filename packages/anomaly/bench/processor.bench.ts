@@ -20,9 +20,18 @@ const P99 = DEFAULT_SIGNALS.filter((s) => s.id === 'http.server.request.duration
 const INTERVAL = 15_000;
 const VARIANTS = 8;
 
-/** `routes` routes × one point each (status 200), `VARIANTS` collections with different bucket counts. */
+/**
+ * `routes` routes × one point each (status 200), `VARIANTS` collections with different bucket counts. The
+ * attribute objects are the same in every collection, as the SDK returns them for an instrumentation that
+ * records with cached attribute sets (instrumentation-http does).
+ */
 function collections(routes: number): unknown[] {
   const out: unknown[] = [];
+  const attributes = Array.from({ length: routes }, (_, r) => ({
+    'http.request.method': 'GET',
+    'http.route': `/api/v1/resource-${r}/:id`,
+    'http.response.status_code': 200,
+  }));
   let seed = 1;
   const rnd = () => {
     seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
@@ -37,11 +46,7 @@ function collections(routes: number): unknown[] {
         counts[b] = (counts[b] ?? 0) + 1;
       }
       dataPoints.push({
-        attributes: {
-          'http.request.method': 'GET',
-          'http.route': `/api/v1/resource-${r}/:id`,
-          'http.response.status_code': 200,
-        },
+        attributes: attributes[r],
         startTime: [0, 0],
         endTime: [0, 0],
         value: { buckets: { boundaries: BOUNDARIES, counts }, count: 20, sum: 1 },

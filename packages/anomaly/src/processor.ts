@@ -187,7 +187,13 @@ export class AnomalyProcessor extends MetricReader {
     // differ in attributes the series does not keep) are merged into an accumulator.
     for (const p of metric.dataPoints) {
       if (signal.where && !signal.where(p.attributes)) continue;
-      const key = seriesKey(signal, p.attributes);
+      // Instrumentations record with cached attribute objects, so the SDK hands the same object back every
+      // collection: its key string (built, flattened and hashed once) is found by identity.
+      let key = signal.keys.get(p.attributes);
+      if (key === undefined) {
+        key = seriesKey(signal, p.attributes);
+        signal.keys.set(p.attributes, key);
+      }
       let s = this.table.get(key);
       if (!s) {
         s = new Series(key, signal, createDetector(this.config.detector));

@@ -231,7 +231,7 @@ export function evaluateSeries(
     observation(s, score, v, base, lvl, reason);
 
   const a = rules.anomaly;
-  if (a) {
+  if (a && sig.detect) {
     const bad =
       sig.direction === 'both' ||
       Number.isNaN(baseline) ||

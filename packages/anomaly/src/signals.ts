@@ -51,6 +51,7 @@ export const DEFAULT_SIGNALS: readonly SignalDefinition[] = [
     stat: 'value',
     groupBy: ['circuit_breaker.name'],
     where: { 'circuit_breaker.state': ['open', 'forced_open'] },
+    detect: false,
   },
   { id: 'nodejs.eventloop.delay.p99', metric: 'nodejs.eventloop.delay.p99', stat: 'value', groupBy: [] },
   { id: 'v8js.memory.heap.used', metric: 'v8js.memory.heap.used', stat: 'value', groupBy: [] },
@@ -80,9 +81,12 @@ export interface CompiledSignal {
   readonly numerator: Matcher | undefined;
   readonly denominator: Matcher | undefined;
   readonly direction: Direction;
+  readonly detect: boolean;
   readonly minEvents: number;
   /** Start of every series key of this signal. */
   readonly keyPrefix: string;
+  /** Series keys by attributes object (weak: dropped with the SDK's attribute sets). */
+  readonly keys: WeakMap<Attributes, string>;
 }
 
 function compileFilter(where: PointFilter | undefined, key: string): Matcher | undefined {
@@ -156,8 +160,10 @@ export function compileSignals(defs: readonly SignalDefinition[]): CompiledSigna
       numerator: compileFilter(def.numerator, `${at}.numerator`),
       denominator: compileFilter(def.denominator, `${at}.denominator`),
       direction,
+      detect: def.detect !== false,
       minEvents,
       keyPrefix: `${index}${SEP_SIGNAL}`,
+      keys: new WeakMap(),
     };
   });
 }

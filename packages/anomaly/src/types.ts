@@ -62,6 +62,12 @@ export interface SignalDefinition {
   /** Which deviation the anomaly rule alerts on. @default 'up' */
   direction?: Direction;
   /**
+   * Whether the anomaly rule (the streaming detector's score) alerts on this signal; the other rules and the
+   * score metric are not affected. Off for on/off signals a threshold rule covers (breaker open).
+   * @default true
+   */
+  detect?: boolean;
+  /**
    * For `rate`, `mean`, quantiles and `ratio`: skip an interval with fewer events than this (a quantile of
    * three requests is noise).
    * @default 1 for rate, 5 otherwise

@@ -1,6 +1,6 @@
 import { HTTP_DURATION_BUCKETS } from '@otel-perf/views';
 import { describe, expect, it } from 'vitest';
-import { collection, gauge, harness, histogram, ONLY, rng } from './synthetic.js';
+import { collection, gauge, harness, histogram, ONLY, rng, sum } from './synthetic.js';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
@@ -296,3 +296,61 @@ describe('threshold rules', () => {
 const STEP_FIRES_AT = 402;
 /** The burst starts at evaluation 450; the same: its 2nd point. The lone spike at 300 stays below. */
 const BURST_FIRES_AT = 451 + 1;
+
+describe('breakers and counters', () => {
+  it('an open breaker fires breakerOpen (and no anomaly alert) with the default rules', () => {
+    const h = harness({}, 15_000);
+    const state = (open: boolean) => (now: number) =>
+      collection(
+        sum(
+          'circuit_breaker.state',
+          ['closed', 'open', 'half_open'].map((st) => [
+            { 'circuit_breaker.name': 'payments', 'circuit_breaker.state': st },
+            (st === 'open') === open && (open || st === 'closed') ? 1 : 0,
+          ]),
+          0,
+          now,
+        ),
+      );
+    for (let i = 0; i < 200; i++) h.step(state(false));
+    h.step(state(true));
+    h.step(state(true));
+    h.step(state(false));
+    expect(h.events.map((e) => [e.event, e.alert.rule, e.alert.labels['circuit_breaker.name']])).toEqual([
+      ['firing', 'breakerOpen', 'payments'],
+      ['resolved', 'breakerOpen', 'payments'],
+    ]);
+  });
+
+  it('a rate signal on a delta counter: events per second over the interval', () => {
+    const h = harness(
+      {
+        signals: [{ id: 'orders.rate', metric: 'orders', stat: 'rate', groupBy: [] }],
+        rules: ONLY,
+        thresholds: [{ name: 'orderFlood', signal: 'orders.rate', op: 'gte', value: 10 }],
+      },
+      15_000,
+    );
+    h.step((now) =>
+      collection(
+        sum(
+          'orders',
+          [
+            [{ shop: 'a' }, 60],
+            [{ shop: 'b' }, 60],
+          ],
+          now - 15_000,
+          now,
+          { temporality: 0, monotonic: true },
+        ),
+      ),
+    );
+    h.step((now) =>
+      collection(
+        sum('orders', [[{ shop: 'a' }, 150]], now - 15_000, now, { temporality: 0, monotonic: true }),
+      ),
+    );
+    // 120 / 15 s = 8/s, then 150 / 15 s = 10/s.
+    expect(h.events.map((e) => [e.at, e.alert.value])).toEqual([[30_000, 10]]);
+  });
+});

@@ -119,3 +119,25 @@ export const ONLY = {
   memoryLeak: false,
   regression: false,
 } as const;
+
+/** A sum (counter or up-down counter) with the given temporality and monotonicity. */
+export function sum(
+  name: string,
+  points: [Attributes, number][],
+  startMs: number,
+  endMs: number,
+  { temporality = AggregationTemporality.CUMULATIVE, monotonic = false } = {},
+): MetricData {
+  return {
+    descriptor: { name, description: '', unit: '', type: 'COUNTER' as never, valueType: 1 },
+    aggregationTemporality: temporality,
+    dataPointType: DataPointType.SUM,
+    isMonotonic: monotonic,
+    dataPoints: points.map(([attributes, value]) => ({
+      attributes,
+      startTime: hr(startMs),
+      endTime: hr(endMs),
+      value,
+    })),
+  } as MetricData;
+}
