@@ -15,9 +15,12 @@ export interface AnomalyPlugin extends OtelPerfPlugin {
 
 /**
  * The anomaly processor for the distro: its reader on the MeterProvider, the alerts API on the metrics server,
- * its own metrics, and its collection timer. Invalid configuration throws here, naming the key.
+ * its own metrics, and its collection timer. Without `apiToken`, the token is read from the
+ * `OTEL_PERF_ANOMALY_API_TOKEN` environment variable. Invalid configuration throws here, naming the key.
  */
-export function anomalyPlugin(config: AnomalyConfig = {}): AnomalyPlugin {
+export function anomalyPlugin(options: AnomalyConfig = {}): AnomalyPlugin {
+  const envToken = process.env.OTEL_PERF_ANOMALY_API_TOKEN;
+  const config = options.apiToken === undefined && envToken ? { ...options, apiToken: envToken } : options;
   const processor = new AnomalyProcessor(config);
   const path = config.apiPath ?? '/api/alerts';
   let stopMetrics: (() => void) | undefined;

@@ -21,7 +21,29 @@ import type { Alert, AlertEvent, AlertLevel, AnomalyConfig } from './types.js';
 /** Evaluations an open alert's series may go unreported before the alert resolves. */
 const STALE_EVALUATIONS = 10;
 
+const KEYS: readonly (keyof AnomalyConfig)[] = [
+  'detector',
+  'intervalMs',
+  'signals',
+  'extraSignals',
+  'maxSeries',
+  'rules',
+  'thresholds',
+  'maxAlertsPerMinute',
+  'historySize',
+  'apiToken',
+  'apiPath',
+  'alertmanager',
+  'onAlert',
+  'now',
+];
+
 function validate(c: AnomalyConfig): void {
+  if (c === null || typeof c !== 'object')
+    throw new Error(`@otel-perf/anomaly: the configuration must be an object, got ${JSON.stringify(c)}`);
+  for (const k of Object.keys(c))
+    if (!(KEYS as readonly string[]).includes(k))
+      throw new Error(`@otel-perf/anomaly: unknown option ${JSON.stringify(k)}; allowed: ${KEYS.join(', ')}`);
   const int = (key: keyof AnomalyConfig, min: number, max: number) => {
     const v = c[key];
     if (v !== undefined && (!Number.isInteger(v) || (v as number) < min || (v as number) > max))

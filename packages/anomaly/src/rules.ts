@@ -91,17 +91,43 @@ function level(key: string, v: unknown, dflt: AlertLevel): AlertLevel {
   return v as AlertLevel;
 }
 
+const RULE_KEYS: Record<string, readonly string[]> = {
+  anomaly: ['warning', 'critical', 'forMs', 'resolveAfterMs', 'restMs', 'warmup'],
+  memoryLeak: ['signals', 'growthPerHour', 'windowMs', 'minR2', 'forMs', 'level'],
+  regression: ['signals', 'ratio', 'minSamples', 'forMs', 'level'],
+  ...Object.fromEntries(Object.keys(BUILTIN_THRESHOLDS).map((k) => [k, ['threshold', 'forMs', 'level']])),
+};
+
+function checkKeys(rules: RulesConfig): void {
+  if (rules === null || typeof rules !== 'object') throw err('rules', rules, 'an object');
+  for (const [name, c] of Object.entries(rules)) {
+    const allowed = RULE_KEYS[name];
+    if (!allowed) throw err(`rules.${name}`, c, `a rule among ${Object.keys(RULE_KEYS).join(', ')}`);
+    if (c === false || c === true || c === undefined) continue;
+    if (c === null || typeof c !== 'object') throw err(`rules.${name}`, c, 'false or an object');
+    for (const k of Object.keys(c))
+      if (!allowed.includes(k))
+        throw err(
+          `rules.${name}.${k}`,
+          (c as Record<string, unknown>)[k],
+          `one of the options ${allowed.join(', ')}`,
+        );
+  }
+}
+
 /** Validates the rules configuration (throwing with the key) and binds it to the signals. */
 export function compileRules(
   rules: RulesConfig = {},
   user: readonly ThresholdRule[] = [],
   signals: readonly CompiledSignal[],
 ): CompiledRules {
+  checkKeys(rules);
   const byId = new Map(signals.map((s) => [s.id, s.index]));
   const thresholds: CompiledThreshold[][] = signals.map(() => []);
   const names = new Set<string>(['anomaly', 'memoryLeak', 'regression']);
   for (const [name, d] of Object.entries(BUILTIN_THRESHOLDS)) {
-    const c = rules[name as keyof typeof BUILTIN_THRESHOLDS];
+    const raw = rules[name as keyof typeof BUILTIN_THRESHOLDS];
+    const c = raw === true ? undefined : raw;
     names.add(name);
     if (c === false) continue;
     const idx = byId.get(d.signal);
@@ -140,7 +166,7 @@ export function compileRules(
 
   let anomaly: CompiledRules['anomaly'];
   if (rules.anomaly !== false) {
-    const a = rules.anomaly ?? {};
+    const a = rules.anomaly === true ? {} : (rules.anomaly ?? {});
     const warning = num('rules.anomaly.warning', a.warning, DEFAULT_ALERT_THRESHOLD, 0, 1);
     anomaly = {
       warning,
@@ -170,7 +196,7 @@ export function compileRules(
 
   let leak: CompiledRules['leak'];
   if (rules.memoryLeak !== false) {
-    const l = rules.memoryLeak ?? {};
+    const l = rules.memoryLeak === true ? {} : (rules.memoryLeak ?? {});
     leak = {
       signals: pick('rules.memoryLeak.signals', l.signals, ['v8js.memory.heap.used', 'process.memory.usage']),
       growthPerHour: num('rules.memoryLeak.growthPerHour', l.growthPerHour, 0.1),
@@ -183,7 +209,7 @@ export function compileRules(
 
   let regression: CompiledRules['regression'];
   if (rules.regression !== false) {
-    const r = rules.regression ?? {};
+    const r = rules.regression === true ? {} : (rules.regression ?? {});
     regression = {
       signals: pick('rules.regression.signals', r.signals, [
         'http.server.request.duration.p99',

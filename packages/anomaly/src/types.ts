@@ -140,19 +140,20 @@ export interface RegressionRuleConfig extends RuleTiming {
 
 /** The built-in rules; `false` turns one off. */
 export interface RulesConfig {
-  anomaly?: AnomalyRuleConfig | false;
+  /** `true` or an empty object: on with the defaults; `false`: off. */
+  anomaly?: AnomalyRuleConfig | boolean;
   /** HTTP 5xx ratio. @default { threshold: 0.05, forMs: 60000, level: 'critical' } */
-  errorRate?: BuiltinThreshold | false;
+  errorRate?: BuiltinThreshold | boolean;
   /** HTTP p99 in seconds. @default { threshold: 5, forMs: 60000, level: 'critical' } */
-  latency?: BuiltinThreshold | false;
+  latency?: BuiltinThreshold | boolean;
   /** Process CPU utilization (0–1). @default { threshold: 0.8, forMs: 300000, level: 'warning' } */
-  cpu?: BuiltinThreshold | false;
+  cpu?: BuiltinThreshold | boolean;
   /** Event-loop delay p99 in seconds. @default { threshold: 0.1, forMs: 60000, level: 'warning' } */
-  eventLoopDelay?: BuiltinThreshold | false;
+  eventLoopDelay?: BuiltinThreshold | boolean;
   /** A circuit breaker open. @default { threshold: 0, forMs: 0, level: 'warning' } (fires above 0) */
-  breakerOpen?: BuiltinThreshold | false;
-  memoryLeak?: MemoryLeakRuleConfig | false;
-  regression?: RegressionRuleConfig | false;
+  breakerOpen?: BuiltinThreshold | boolean;
+  memoryLeak?: MemoryLeakRuleConfig | boolean;
+  regression?: RegressionRuleConfig | boolean;
 }
 
 /** Push to Alertmanager's v2 API. */
@@ -192,8 +193,9 @@ export interface AnomalyConfig {
   /** Resolved alerts kept for the API. @default 100 */
   historySize?: number;
   /**
-   * Bearer token for the write routes of the HTTP API (acknowledge, silence). Without one the write routes
-   * answer 403.
+   * Bearer token for the write routes of the HTTP API (acknowledge, silence, baseline), 16 characters at
+   * least. Without one the write routes answer 403. The distro plugin falls back to the
+   * `OTEL_PERF_ANOMALY_API_TOKEN` environment variable (keeps the secret out of the config file).
    */
   apiToken?: string;
   /** Where the HTTP API is mounted on the metrics server. @default '/api/alerts' */

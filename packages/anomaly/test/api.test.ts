@@ -167,6 +167,19 @@ describe('alerts HTTP API', () => {
     expect(r).toEqual({ status: 200, body: { marked: 2 } });
   });
 
+  it('without apiToken in the config, the token comes from OTEL_PERF_ANOMALY_API_TOKEN', async () => {
+    process.env.OTEL_PERF_ANOMALY_API_TOKEN = TOKEN;
+    try {
+      const { port, id } = await setup();
+      expect((await call(port, 'POST', `/api/alerts/${id}/acknowledge`)).status).toBe(401);
+      expect((await call(port, 'POST', `/api/alerts/${id}/acknowledge`, { token: TOKEN })).status).toBe(200);
+      process.env.OTEL_PERF_ANOMALY_API_TOKEN = 'short';
+      expect(() => anomalyPlugin()).toThrow(/apiToken must be a string of at least 16 characters/);
+    } finally {
+      delete process.env.OTEL_PERF_ANOMALY_API_TOKEN;
+    }
+  });
+
   it('a short token is a configuration error naming the key', () => {
     expect(() => anomalyPlugin({ apiToken: 'short' })).toThrow(
       /apiToken must be a string of at least 16 characters/,

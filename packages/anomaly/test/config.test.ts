@@ -66,6 +66,12 @@ describe('configuration', () => {
     expect(() => new AnomalyProcessor(config)).toThrow(message);
   });
 
+  it('a rule set to true is on with its defaults', () => {
+    expect(
+      () => new AnomalyProcessor({ rules: { cpu: true, anomaly: true, memoryLeak: true } }),
+    ).not.toThrow();
+  });
+
   it('defaults: the documented signals and every built-in rule', () => {
     const p = new AnomalyProcessor();
     expect(p.signals.map((s) => s.id)).toEqual([
