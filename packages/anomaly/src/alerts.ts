@@ -27,7 +27,8 @@ export interface Timing {
   restMs: number;
 }
 
-interface Record_ {
+/** An alert the book holds: the alert, its (rule, series) key, and whether its firing was notified. */
+interface OpenAlert {
   alert: Alert;
   key: string;
   notified: boolean;
@@ -38,7 +39,7 @@ interface RuleState {
   since: number;
   clearSince: number;
   lastObserved: number;
-  record: Record_ | undefined;
+  record: OpenAlert | undefined;
   dropped: boolean;
 }
 
@@ -54,7 +55,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export class AlertBook {
   private readonly states = new Map<string, RuleState>();
-  private readonly open = new Map<string, Record_>();
+  private readonly open = new Map<string, OpenAlert>();
   private readonly resolved: Alert[] = [];
   private readonly silences = new Map<string, number>();
   private readonly rest = new Map<string, number>();
@@ -169,12 +170,12 @@ export class AlertBook {
     return true;
   }
 
-  private send(rec: Record_, event: AlertEvent): void {
+  private send(rec: OpenAlert, event: AlertEvent): void {
     rec.notified = event === 'firing';
     this.notify(copy(rec.alert), event);
   }
 
-  private resolve(rec: Record_, now: number, reason?: string): void {
+  private resolve(rec: OpenAlert, now: number, reason?: string): void {
     rec.alert.state = 'resolved';
     rec.alert.endsAt = iso(now);
     if (reason) rec.alert.reason = reason;
@@ -290,12 +291,12 @@ export class AlertBook {
 const RANK: Record<AlertLevel, number> = { info: 0, warning: 1, critical: 2 };
 const rank = (l: AlertLevel) => RANK[l];
 
-function isSilenced(rec: Record_, silences: Map<string, number>, now: number): boolean {
+function isSilenced(rec: OpenAlert, silences: Map<string, number>, now: number): boolean {
   const until = silences.get(rec.key);
   return until !== undefined && until > now;
 }
 
-function isActive(rec: Record_, silences: Map<string, number>, now: number): boolean {
+function isActive(rec: OpenAlert, silences: Map<string, number>, now: number): boolean {
   return rec.alert.state === 'firing' && !isSilenced(rec, silences, now);
 }
 

@@ -8,7 +8,7 @@ import {
   MetricReader,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { AlertBook, type AlertBook as AlertBookT, type AlertFilter } from './alerts.js';
+import { AlertBook, type AlertFilter } from './alerts.js';
 import { createDetector } from './detection.js';
 import { Acc, addPoint, isCumulative, remember, signalValue } from './extract.js';
 import { AlertmanagerPush, callListeners, publish } from './notify.js';
@@ -89,7 +89,7 @@ export class AnomalyProcessor extends MetricReader {
   readonly signals: readonly CompiledSignal[];
   private readonly bySignalMetric = new Map<string, CompiledSignal[]>();
   private readonly rules: CompiledRules;
-  private readonly book: AlertBookT;
+  private readonly book: AlertBook;
   private readonly table: SeriesTable;
   private readonly slab = new HourlySlab();
   private readonly clock: () => number;
