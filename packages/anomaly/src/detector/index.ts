@@ -9,7 +9,7 @@
 export interface DetectorOptions {
   /** @default 150 */
   warmup?: number;
-  /** Half-lives of the baselines, in points. @default [10, 100, 1000] */
+  /** Half-lives of the baselines, in points. @default [30, 300] */
   horizons?: number[];
   /** @default 3 */
   clip?: number;
@@ -19,10 +19,22 @@ export interface DetectorOptions {
   longHalfLife?: number;
   /** @default 300 */
   rest?: number;
-  /** z of the likelihood at which the score is 0.5. @default 4 */
+  /** z of the likelihood at which the score is 0.5. @default 2 */
   zAlert?: number;
   /** raw score cap. @default 10 */
   cap?: number;
+  /** hour-of-day profile. @default true */
+  seasonal?: boolean;
+  /** days. @default 3 */
+  seasonalHalfLife?: number;
+  /** @default 'max' */
+  combine?: 'max' | 'best' | 'mean';
+  /** @default 0 */
+  relearn?: number;
+  /** quiet points to re-arm. @default 0 */
+  quiet?: number;
+  /** @default 0; 0 disables */
+  peakHalfLife?: number;
 }
 
 /** A streaming detector for one series. */
@@ -38,6 +50,9 @@ export interface Detector {
 /** The threshold the package ships: score >= this is anomalous. */
 export const DEFAULT_ALERT_THRESHOLD = 0.5;
 
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
 class EwDetector implements Detector {
   private readonly warmup: number;
   private readonly alphas: Float64Array;
@@ -47,17 +62,30 @@ class EwDetector implements Detector {
   private readonly rest: number;
   private readonly zAlert: number;
   private readonly cap: number;
+  private readonly seasonal: boolean;
+  private readonly seasonHalfLifeMs: number;
+  private readonly combine: number;
   private n = 0;
   private readonly center: Float64Array;
   private readonly spread: Float64Array;
+  private readonly profile: Float64Array;
+  private seasonSpread = 0;
+  private seasonN = 0;
+  private lastTs = Number.NaN;
   private short = 0;
   private rMean = 0;
   private rVar = 0;
   private resting = 0;
+  private age = 0;
+  private readonly relearn: number;
+  private readonly aPeak: number;
+  private peak = 0;
+  private readonly quiet: number;
+  private quietCount = 0;
 
   constructor(options: DetectorOptions) {
     this.warmup = options.warmup ?? 150;
-    const horizons = options.horizons ?? [10, 100, 1000];
+    const horizons = options.horizons ?? [30, 300];
     this.alphas = Float64Array.from(horizons, (h) => 1 - 2 ** (-1 / h));
     this.center = new Float64Array(horizons.length);
     this.spread = new Float64Array(horizons.length);
@@ -65,8 +93,16 @@ class EwDetector implements Detector {
     this.aShort = 1 - 2 ** (-1 / (options.shortHalfLife ?? 3));
     this.aLong = 1 - 2 ** (-1 / (options.longHalfLife ?? 2000));
     this.rest = options.rest ?? 300;
-    this.zAlert = options.zAlert ?? 4;
+    this.zAlert = options.zAlert ?? 2;
     this.cap = options.cap ?? 10;
+    this.seasonal = options.seasonal ?? true;
+    this.seasonHalfLifeMs = (options.seasonalHalfLife ?? 3) * HOUR_MS;
+    this.combine = options.combine === 'best' ? 1 : options.combine === 'mean' ? 2 : 0;
+    this.profile = new Float64Array(24).fill(Number.NaN);
+    this.relearn = options.relearn ?? 0;
+    this.quiet = options.quiet ?? 0;
+    const ph = options.peakHalfLife ?? 0;
+    this.aPeak = ph > 0 ? 1 - 2 ** (-1 / ph) : -1;
   }
 
   get baseline(): number {
@@ -77,16 +113,18 @@ class EwDetector implements Detector {
     return this.spread[this.spread.length - 1] ?? 0;
   }
 
-  update(value: number, _timestampMs: number): number {
+  update(value: number, timestampMs: number): number {
     if (!Number.isFinite(value)) return 0;
     this.n++;
+    this.age++;
     const k = this.center.length;
     if (this.n === 1) {
       this.center.fill(value);
       this.spread.fill(0);
-      return 0;
     }
     let raw = 0;
+    let bestScale = Number.POSITIVE_INFINITY;
+    let sum = 0;
     for (let i = 0; i < k; i++) {
       const c = this.center[i] as number;
       const s0 = this.spread[i] as number;
@@ -95,14 +133,53 @@ class EwDetector implements Detector {
       const dev = value - c;
       const adev = Math.abs(dev);
       const z = adev / s;
-      if (z > raw) raw = z;
+      sum += z;
+      if (this.combine === 1) {
+        if (s < bestScale) {
+          bestScale = s;
+          raw = z;
+        }
+      } else if (z > raw) raw = z;
       const a0 = this.alphas[i] as number;
-      const a = a0 > 1 / this.n ? a0 : 1 / this.n;
+      const a = a0 > 1 / this.age ? a0 : 1 / this.age;
       const lim = this.clip * s;
       const clipped = adev < lim ? adev : lim;
       this.center[i] = c + a * (dev > 0 ? clipped : -clipped);
       this.spread[i] = s0 + a * (clipped - s0);
     }
+    if (this.seasonal && Number.isFinite(timestampMs)) {
+      const dt = timestampMs - this.lastTs;
+      this.lastTs = timestampMs;
+      const bucket = Math.floor((((timestampMs % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS);
+      const m = this.profile[bucket] as number;
+      if (Number.isNaN(m)) {
+        this.profile[bucket] = value;
+      } else {
+        const s0 = this.seasonSpread;
+        const floor = 1e-3 * Math.abs(m) + 1e-9;
+        const s = s0 > floor ? s0 : floor;
+        const dev = value - m;
+        const adev = Math.abs(dev);
+        const z = adev / s;
+        this.seasonN++;
+        if (this.seasonN > 50) {
+          sum += z;
+          if (this.combine === 1) {
+            if (s < bestScale) {
+              bestScale = s;
+              raw = z;
+            }
+          } else if (z > raw) raw = z;
+        }
+        const a0 = dt > 0 && dt < DAY_MS ? 1 - 2 ** (-dt / this.seasonHalfLifeMs) : 0.1;
+        const lim = this.clip * s;
+        const clipped = adev < lim ? adev : lim;
+        this.profile[bucket] = m + a0 * (dev > 0 ? clipped : -clipped);
+        const as = 0.01 > 1 / this.seasonN ? 0.01 : 1 / this.seasonN;
+        this.seasonSpread = s0 + as * (clipped - s0);
+      }
+    }
+    if (this.combine === 2) raw = sum / (k + (this.seasonN > 50 ? 1 : 0));
     if (raw > this.cap) raw = this.cap;
     const as = this.aShort > 1 / this.n ? this.aShort : 1 / this.n;
     this.short += as * (raw - this.short);
@@ -117,20 +194,44 @@ class EwDetector implements Detector {
     const al = this.aLong > 1 / this.n ? this.aLong : 1 / this.n;
     this.rMean += al * dm;
     this.rVar = (1 - al) * (this.rVar + al * dm * dm);
+    let rec = 1;
+    if (this.aPeak > 0) {
+      const excess = this.short - this.rMean;
+      const pe = this.peak - this.rMean;
+      rec = pe > 0 ? (0.5 * excess) / pe : 1;
+      const decayed = this.rMean + (this.peak - this.rMean) * (1 - this.aPeak);
+      this.peak = this.short > decayed ? this.short : decayed;
+    }
     if (this.n <= this.warmup) return 0;
+    let score = zl <= 0 ? 0 : Math.min(1, zl / (2 * this.zAlert));
+    if (rec < score) score = rec < 0 ? 0 : rec;
     if (this.resting > 0) {
       this.resting--;
+      if (this.quiet > 0) {
+        if (score < 0.25) this.quietCount++;
+        else this.quietCount = 0;
+        if (this.quietCount >= this.quiet) this.resting = 0;
+      }
       return 0;
     }
-    const score = zl <= 0 ? 0 : Math.min(1, zl / (2 * this.zAlert));
-    if (score >= DEFAULT_ALERT_THRESHOLD) this.resting = this.rest;
+    if (score >= DEFAULT_ALERT_THRESHOLD) {
+      this.resting = this.rest;
+      this.quietCount = 0;
+      if (this.relearn > 0) this.age = this.relearn;
+    }
     return score;
   }
 
   reset(): void {
     this.n = 0;
+    this.peak = 0;
+    this.age = 0;
     this.center.fill(0);
     this.spread.fill(0);
+    this.profile.fill(Number.NaN);
+    this.seasonSpread = 0;
+    this.seasonN = 0;
+    this.lastTs = Number.NaN;
     this.short = 0;
     this.rMean = 0;
     this.rVar = 0;
