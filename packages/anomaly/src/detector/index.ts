@@ -27,6 +27,12 @@ export interface DetectorOptions {
   seasonal?: boolean;
   /** days. @default 3 */
   seasonalHalfLife?: number;
+  /** @default false */
+  bucketScale?: boolean;
+  /** @default false */
+  ofShort?: boolean;
+  /** @default false */
+  logRaw?: boolean;
   /** @default 'max' */
   combine?: 'max' | 'best' | 'mean';
   /** @default 0 */
@@ -70,6 +76,9 @@ class EwDetector implements Detector {
   private readonly spread: Float64Array;
   private readonly profile: Float64Array;
   private seasonSpread = 0;
+  private readonly bucketScale: boolean;
+  private readonly ofShort: boolean;
+  private readonly logRaw: boolean;
   private seasonN = 0;
   private lastTs = Number.NaN;
   private short = 0;
@@ -98,7 +107,10 @@ class EwDetector implements Detector {
     this.seasonal = options.seasonal ?? true;
     this.seasonHalfLifeMs = (options.seasonalHalfLife ?? 3) * HOUR_MS;
     this.combine = options.combine === 'best' ? 1 : options.combine === 'mean' ? 2 : 0;
-    this.profile = new Float64Array(24).fill(Number.NaN);
+    this.profile = new Float64Array(48).fill(Number.NaN);
+    this.bucketScale = options.bucketScale ?? false;
+    this.ofShort = options.ofShort ?? false;
+    this.logRaw = options.logRaw ?? false;
     this.relearn = options.relearn ?? 0;
     this.quiet = options.quiet ?? 0;
     const ph = options.peakHalfLife ?? 0;
@@ -155,7 +167,8 @@ class EwDetector implements Detector {
       if (Number.isNaN(m)) {
         this.profile[bucket] = value;
       } else {
-        const s0 = this.seasonSpread;
+        const sb = this.profile[24 + bucket] as number;
+        const s0 = this.bucketScale && !Number.isNaN(sb) ? sb : this.seasonSpread;
         const floor = 1e-3 * Math.abs(m) + 1e-9;
         const s = s0 > floor ? s0 : floor;
         const dev = value - m;
@@ -176,11 +189,13 @@ class EwDetector implements Detector {
         const clipped = adev < lim ? adev : lim;
         this.profile[bucket] = m + a0 * (dev > 0 ? clipped : -clipped);
         const as = 0.01 > 1 / this.seasonN ? 0.01 : 1 / this.seasonN;
-        this.seasonSpread = s0 + as * (clipped - s0);
+        this.seasonSpread += as * (clipped - this.seasonSpread);
+        this.profile[24 + bucket] = Number.isNaN(sb) ? this.seasonSpread : sb + a0 * (clipped - sb);
       }
     }
     if (this.combine === 2) raw = sum / (k + (this.seasonN > 50 ? 1 : 0));
     if (raw > this.cap) raw = this.cap;
+    if (this.logRaw) raw = Math.log1p(raw);
     const as = this.aShort > 1 / this.n ? this.aShort : 1 / this.n;
     this.short += as * (raw - this.short);
     const d = this.short - this.rMean;
@@ -189,7 +204,8 @@ class EwDetector implements Detector {
     // Update the raw-score distribution after scoring (no peeking), winsorised so one incident does not
     // inflate it.
     const lim = this.rMean + 3 * sd;
-    const rr = this.n < 20 ? raw : raw < lim ? raw : lim;
+    const src = this.ofShort ? this.short : raw;
+    const rr = this.n < 20 ? src : src < lim ? src : lim;
     const dm = rr - this.rMean;
     const al = this.aLong > 1 / this.n ? this.aLong : 1 / this.n;
     this.rMean += al * dm;
