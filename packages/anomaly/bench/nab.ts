@@ -11,11 +11,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  createDetector,
-  DEFAULT_ALERT_THRESHOLD,
-  type DetectorOptions,
-} from '../src/detector/index.ts';
+import { createDetector, DEFAULT_ALERT_THRESHOLD, type DetectorOptions } from '../src/detector/index.ts';
 
 const { values } = parseArgs({
   options: {
