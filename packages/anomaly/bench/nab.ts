@@ -8,8 +8,8 @@
 //
 // It imports src/detector/index.ts itself (Node's type stripping), which is the file the processor bundles, so
 // the scores are those of the shipped code. --options exists for parameter studies only.
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDetector, DEFAULT_ALERT_THRESHOLD, type DetectorOptions } from '../src/detector/index.ts';
 
@@ -25,8 +25,14 @@ if (!values.data || !values.out) {
   process.stderr.write('usage: npm run bench:nab -- --data <dataDir> --out <outDir>\n');
   process.exit(2);
 }
-const dataDir = values.data;
-const outDir = values.out;
+// `npm run` starts scripts in the repository root; relative paths are the caller's.
+const cwd = process.env.INIT_CWD ?? process.cwd();
+const dataDir = resolve(cwd, values.data);
+const outDir = resolve(cwd, values.out);
+if (!existsSync(dataDir) || !statSync(dataDir).isDirectory()) {
+  process.stderr.write(`bench:nab: --data ${dataDir} is not a directory\n`);
+  process.exit(2);
+}
 const detectorOptions: DetectorOptions = values.options ? JSON.parse(values.options) : {};
 
 /** NAB timestamps are naive "YYYY-MM-DD HH:MM:SS"; read them as UTC. Other forms go to Date.parse. */
@@ -68,6 +74,10 @@ for (const category of readdirSync(dataDir).sort()) {
     points += runFile(join(categoryDir, file), join(outDir, category, file));
     files++;
   }
+}
+if (files === 0) {
+  process.stderr.write(`bench:nab: no <category>/<file>.csv under ${dataDir}\n`);
+  process.exit(1);
 }
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'detector.json'), `${JSON.stringify({ threshold: DEFAULT_ALERT_THRESHOLD })}\n`);
