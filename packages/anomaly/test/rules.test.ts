@@ -70,7 +70,6 @@ describe('anomaly rule (streaming detector)', () => {
     }
     const fired = h.timesOf('anomaly', 'firing');
     expect(fired).toHaveLength(1);
-    // The detector needs a few points of the new level (its short average of raw scores) before it crosses.
     expect(fired[0]).toBe(STEP_FIRES_AT * 15_000);
     // It then rests (score 0): the alert resolves after resolveAfterMs (60 s) of quiet, measured from the
     // first quiet evaluation.
@@ -94,16 +93,24 @@ describe('anomaly rule (streaming detector)', () => {
     }
   });
 
-  it('a single spike among noise does not fire, a sustained burst does', () => {
+  it('a spike fires one alert; a second spike within the rest period does not; the baseline is not poisoned', () => {
     const h = harness({ signals: [QUEUE], rules: { ...ONLY, anomaly: {} } }, 15_000);
     const r = rng(5);
     for (let i = 1; i <= 600; i++) {
       const base = 100 + (r() - 0.5) * 4;
-      const v = i === 300 ? 400 : i >= 450 && i < 456 ? 400 : base;
+      const v = i === 300 || i === 320 ? 400 : i >= 450 && i < 456 ? 400 : base;
       h.step((now) => collection(gauge('queue.depth', [[{}, v]], now)));
     }
-    const fired = h.timesOf('anomaly', 'firing');
-    expect(fired).toEqual([BURST_FIRES_AT * 15_000]);
+    // 320 is 5 min after the first alert fired: inside restMs (30 min). The burst at 450 is 37.5 min after.
+    expect(h.timesOf('anomaly', 'firing')).toEqual([300 * 15_000, BURST_FIRES_AT * 15_000]);
+    expect(h.timesOf('anomaly', 'resolved')[0]).toBe(301 * 15_000 + 60_000);
+    const [spike, burst] = h.events.filter((e) => e.event === 'firing').map((e) => e.alert);
+    expect(spike?.value).toBe(400);
+    // Robust baselines: two spikes of 4× leave the baseline where the data is.
+    for (const a of [spike, burst]) {
+      expect(a?.baseline).toBeGreaterThan(97);
+      expect(a?.baseline).toBeLessThan(103);
+    }
   });
 
   it('a slow drift is absorbed by the detector and caught by the regression rule against a marked baseline', () => {
@@ -292,10 +299,10 @@ describe('threshold rules', () => {
   });
 });
 
-/** The step starts at evaluation 401; the detector's short average of raw scores crosses on the 2nd point. */
-const STEP_FIRES_AT = 402;
-/** The burst starts at evaluation 450; the same: its 2nd point. The lone spike at 300 stays below. */
-const BURST_FIRES_AT = 451 + 1;
+/** The step starts at evaluation 401; the detector scores its first point above the threshold. */
+const STEP_FIRES_AT = 401;
+/** The burst starts at evaluation 450; the detector crosses on its 2nd point (it still rests after 320). */
+const BURST_FIRES_AT = 451;
 
 describe('breakers and counters', () => {
   it('an open breaker fires breakerOpen (and no anomaly alert) with the default rules', () => {
