@@ -14,7 +14,7 @@ import { Acc, addPoint, isCumulative, remember, signalValue } from './extract.js
 import { AlertmanagerPush, callListeners, publish } from './notify.js';
 import { type CompiledRules, compileRules, evaluateSeries, markSeries } from './rules.js';
 import { SCOPE_NAME } from './semconv.js';
-import { HourlySlab, Series, SeriesTable } from './series.js';
+import { RegressionSlab, Series, SeriesTable } from './series.js';
 import { type CompiledSignal, compileSignals, DEFAULT_SIGNALS, seriesKey } from './signals.js';
 import type { Alert, AlertEvent, AlertLevel, AnomalyConfig } from './types.js';
 
@@ -91,14 +91,13 @@ export class AnomalyProcessor extends MetricReader {
   private readonly rules: CompiledRules;
   private readonly book: AlertBook;
   private readonly table: SeriesTable;
-  private readonly slab = new HourlySlab();
+  private readonly slab = new RegressionSlab();
   private readonly clock: () => number;
   private readonly listeners = new Set<(alert: Alert, event: AlertEvent) => unknown>();
   private readonly alertmanager: AlertmanagerPush | undefined;
   private readonly touched: Series[] = [];
   private readonly merges = new Map<Series, Acc>();
   private readonly single = new Acc();
-  private pass = 0;
   /** Highest score per signal at the last evaluation (NaN: no series). */
   readonly scores: Float64Array;
   private timer: NodeJS.Timeout | undefined;
@@ -201,63 +200,66 @@ export class AnomalyProcessor extends MetricReader {
     if (metric.dataPointType === DataPointType.EXPONENTIAL_HISTOGRAM) return;
     const isHistogram = metric.dataPointType === DataPointType.HISTOGRAM;
     const cumulative = isCumulative(metric);
-    const pass = ++this.pass;
     const seen = this.evaluations;
     const touched = this.touched;
     const merges = this.merges;
-    // Pass 1: one map lookup per point; a series' first point is only remembered, later ones (points that
-    // differ in attributes the series does not keep) are merged into an accumulator.
-    for (const p of metric.dataPoints) {
-      if (signal.where && !signal.where(p.attributes)) continue;
-      // Instrumentations record with cached attribute objects, so the SDK hands the same object back every
-      // collection: its key string (built, flattened and hashed once) is found by identity.
-      let key = signal.keys.get(p.attributes);
-      if (key === undefined) {
-        key = seriesKey(signal, p.attributes);
-        signal.keys.set(p.attributes, key);
+    try {
+      // Pass 1: one map lookup per point; a series' first point is only remembered, later ones (points that
+      // differ in attributes the series does not keep) are merged into an accumulator.
+      for (const p of metric.dataPoints) {
+        if (signal.where && !signal.where(p.attributes)) continue;
+        // Instrumentations record with cached attribute objects, so the SDK hands the same object back every
+        // collection: its key string (built, flattened and hashed once) is found by identity.
+        let key = signal.keys.get(p.attributes);
+        if (key === undefined) {
+          key = seriesKey(signal, p.attributes);
+          signal.keys.set(p.attributes, key);
+        }
+        let s = this.table.get(key);
+        if (!s) {
+          s = new Series(key, signal, createDetector(this.config.detector));
+          this.table.add(s);
+        }
+        s.lastSeen = seen;
+        if (s.first === undefined) {
+          s.first = p;
+          touched.push(s);
+          continue;
+        }
+        let acc = merges.get(s);
+        if (!acc) {
+          acc = new Acc();
+          addPoint(acc, signal, s.first as DataPoint<unknown>, isHistogram, true);
+          merges.set(s, acc);
+        }
+        addPoint(acc, signal, p, isHistogram, false);
       }
-      let s = this.table.get(key);
-      if (!s) {
-        s = new Series(key, signal, createDetector(this.config.detector));
-        this.table.add(s);
+      // Pass 2: a value per series, the detector, the rules.
+      for (const s of touched) {
+        let acc = merges.size > 0 ? merges.get(s) : undefined;
+        if (!acc) {
+          acc = this.single;
+          addPoint(acc, signal, s.first as DataPoint<unknown>, isHistogram, true);
+        }
+        s.first = undefined;
+        const value = signalValue(signal, acc, cumulative, s.prev);
+        if (cumulative) s.prev = remember(acc, s.prev);
+        acc.counts = undefined;
+        if (Number.isNaN(value)) continue;
+        const baseline = s.detector.baseline;
+        const raw = s.detector.update(value, now);
+        const score = Number.isFinite(raw) ? raw : 0;
+        s.n++;
+        const best = this.scores[signal.index] as number;
+        if (!(score <= best)) this.scores[signal.index] = score;
+        evaluateSeries(this.rules, s, value, score, baseline, now, this.book, this.slab);
       }
-      s.lastSeen = seen;
-      if (s.mark !== pass) {
-        s.mark = pass;
-        s.first = p;
-        touched.push(s);
-        continue;
-      }
-      let acc = merges.get(s);
-      if (!acc) {
-        acc = new Acc();
-        addPoint(acc, signal, s.first as DataPoint<unknown>, isHistogram, true);
-        merges.set(s, acc);
-      }
-      addPoint(acc, signal, p, isHistogram, false);
+    } finally {
+      // Whatever happened, no series stays marked as seen with a point of this collection.
+      for (const s of touched) s.first = undefined;
+      touched.length = 0;
+      merges.clear();
     }
-    // Pass 2: a value per series, the detector, the rules.
-    for (const s of touched) {
-      let acc = merges.size > 0 ? merges.get(s) : undefined;
-      if (!acc) {
-        acc = this.single;
-        addPoint(acc, signal, s.first as DataPoint<unknown>, isHistogram, true);
-      }
-      s.first = undefined;
-      const value = signalValue(signal, acc, cumulative, s.prev);
-      if (cumulative) s.prev = remember(acc, s.prev);
-      acc.counts = undefined;
-      if (Number.isNaN(value)) continue;
-      const baseline = s.detector.baseline;
-      const raw = s.detector.update(value, now);
-      const score = Number.isFinite(raw) ? raw : 0;
-      s.n++;
-      const best = this.scores[signal.index] as number;
-      if (!(score <= best)) this.scores[signal.index] = score;
-      evaluateSeries(this.rules, s, value, score, baseline, now, this.book, this.slab);
-    }
-    touched.length = 0;
-    merges.clear();
   }
 
   /**
@@ -267,16 +269,14 @@ export class AnomalyProcessor extends MetricReader {
   markBaseline(): number {
     let n = 0;
     for (const s of this.table.map.values()) {
-      if (s.slot < 0 || s.hourN === 0) continue;
-      markSeries(s);
-      n++;
+      if (markSeries(s, this.slab)) n++;
     }
     return n;
   }
 
   /** Goes back to comparing with 24 h earlier. */
   clearBaseline(): void {
-    for (const s of this.table.map.values()) s.marked = Number.NaN;
+    for (const s of this.table.map.values()) if (s.slot >= 0) this.slab.mark(s.slot, Number.NaN);
   }
 
   /** Firing, not silenced alerts (what the health check and the dashboard show). */

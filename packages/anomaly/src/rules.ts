@@ -1,6 +1,6 @@
 import type { AlertBook, Observation, Timing } from './alerts.js';
 import { DEFAULT_ALERT_THRESHOLD } from './detection.js';
-import { type HourlySlab, LeakWindow, type Series } from './series.js';
+import { LeakWindow, type RegressionSlab, type Series } from './series.js';
 import { type CompiledSignal, describeSeries, labelsOf } from './signals.js';
 import { ALERT_LEVELS, type AlertLevel, type RulesConfig, type ThresholdRule } from './types.js';
 
@@ -249,7 +249,7 @@ export function evaluateSeries(
   baseline: number,
   now: number,
   book: AlertBook,
-  slab: HourlySlab,
+  slab: RegressionSlab,
 ): void {
   const sig = s.signal;
   const open = s.openStates > 0;
@@ -324,23 +324,13 @@ export function evaluateSeries(
   if (reg?.signals.has(sig.index)) {
     if (s.slot < 0) s.slot = slab.alloc();
     const hour = Math.floor(now / HOUR);
-    if (hour !== s.hour) {
-      if (s.hour >= 0 && s.hourN > 0) slab.set(s.slot, s.hour, s.hourSum / s.hourN);
-      // Hours with no value leave a gap, not yesterday's number.
-      for (let h = Math.max(s.hour + 1, hour - 24); h <= hour; h++)
-        if (h !== s.hour) slab.set(s.slot, h, Number.NaN);
-      s.hour = hour;
-      s.hourSum = 0;
-      s.hourN = 0;
-    }
-    s.hourSum += value;
-    s.hourN++;
-    const mean = s.hourSum / s.hourN;
-    const marked = !Number.isNaN(s.marked);
-    const ref = marked ? s.marked : slab.get(s.slot, hour - 24);
+    const mean = slab.add(s.slot, hour, value);
+    const markedValue = slab.marked(s.slot);
+    const marked = !Number.isNaN(markedValue);
+    const ref = marked ? markedValue : slab.hourMean(s.slot, hour - 24);
     const on = ref > 0 && mean > ref * reg.ratio;
     // Too few values this hour to say either way: an open alert stays as it is.
-    if (s.hourN >= reg.minSamples && (on || (open && book.has('regression', s.key)))) {
+    if (slab.count(s.slot) >= reg.minSamples && (on || (open && book.has('regression', s.key)))) {
       book.observe(
         'regression',
         on,
@@ -357,9 +347,13 @@ export function evaluateSeries(
   }
 }
 
-/** The reference `markBaseline()` keeps for a series: the current hour's mean so far. */
-export function markSeries(s: Series): void {
-  s.marked = s.hourMean();
+/** Marks a series' current hour mean so far as its regression reference; false when it has none yet. */
+export function markSeries(s: Series, slab: RegressionSlab): boolean {
+  if (s.slot < 0) return false;
+  const m = slab.mean(s.slot);
+  if (Number.isNaN(m)) return false;
+  slab.mark(s.slot, m);
+  return true;
 }
 
 function observation(

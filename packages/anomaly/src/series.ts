@@ -67,26 +67,33 @@ export class LeakWindow {
 }
 
 /**
- * Hourly means for the regression-against-yesterday rule: 25 float32 slots per series in shared chunks, so a
- * series costs 100 bytes here and no object of its own.
+ * The regression rule's state, for every series it reads, in shared chunks instead of objects: per slot,
+ * 25 hourly means as 16-bit log2 codes (0.3 % resolution, 1e-19 to 1e57; 0 = no value) and 4 float32s
+ * (current hour, its sum and count, the marked baseline). 66 bytes a series.
  */
-export class HourlySlab {
+export class RegressionSlab {
   static readonly HOURS = 25;
   private static readonly CHUNK = 1024;
-  private readonly chunks: Float32Array[] = [];
+  private static readonly STATE = 4;
+  private readonly means: Uint16Array[] = [];
+  private readonly state: Float32Array[] = [];
   private readonly free: number[] = [];
   private nextSlot = 0;
 
   alloc(): number {
     const slot = this.free.pop() ?? this.nextSlot++;
-    const c = Math.floor(slot / HourlySlab.CHUNK);
-    while (this.chunks.length <= c)
-      this.chunks.push(new Float32Array(HourlySlab.CHUNK * HourlySlab.HOURS).fill(Number.NaN));
-    (this.chunks[c] as Float32Array).fill(
-      Number.NaN,
-      this.offset(slot, 0),
-      this.offset(slot, 0) + HourlySlab.HOURS,
-    );
+    const c = Math.floor(slot / RegressionSlab.CHUNK);
+    while (this.means.length <= c) {
+      this.means.push(new Uint16Array(RegressionSlab.CHUNK * RegressionSlab.HOURS));
+      this.state.push(new Float32Array(RegressionSlab.CHUNK * RegressionSlab.STATE));
+    }
+    const i = slot % RegressionSlab.CHUNK;
+    (this.means[c] as Uint16Array).fill(0, i * RegressionSlab.HOURS, (i + 1) * RegressionSlab.HOURS);
+    const st = this.state[c] as Float32Array;
+    st[i * 4] = -1;
+    st[i * 4 + 1] = 0;
+    st[i * 4 + 2] = 0;
+    st[i * 4 + 3] = Number.NaN;
     return slot;
   }
 
@@ -94,19 +101,78 @@ export class HourlySlab {
     this.free.push(slot);
   }
 
-  private offset(slot: number, hour: number): number {
-    return (slot % HourlySlab.CHUNK) * HourlySlab.HOURS + (hour % HourlySlab.HOURS);
+  /**
+   * Adds a value to the series' current hour (hours are `floor(ms / 1 h)`); on a new hour, the last one's
+   * mean is stored and the hours in between are cleared. Returns the current hour's mean so far.
+   */
+  add(slot: number, hour: number, value: number): number {
+    const c = Math.floor(slot / RegressionSlab.CHUNK);
+    const i = slot % RegressionSlab.CHUNK;
+    const st = this.state[c] as Float32Array;
+    const means = this.means[c] as Uint16Array;
+    const base = i * RegressionSlab.HOURS;
+    const cur = st[i * 4] as number;
+    if (hour !== cur) {
+      if (cur >= 0 && (st[i * 4 + 2] as number) > 0)
+        means[base + (cur % RegressionSlab.HOURS)] = encode(
+          (st[i * 4 + 1] as number) / (st[i * 4 + 2] as number),
+        );
+      // Hours with no value leave a gap, not a day-old number.
+      for (let h = Math.max(cur + 1, hour - 24); h <= hour; h++)
+        if (h !== cur) means[base + (h % RegressionSlab.HOURS)] = 0;
+      st[i * 4] = hour;
+      st[i * 4 + 1] = 0;
+      st[i * 4 + 2] = 0;
+    }
+    st[i * 4 + 1] = (st[i * 4 + 1] as number) + value;
+    st[i * 4 + 2] = (st[i * 4 + 2] as number) + 1;
+    return (st[i * 4 + 1] as number) / (st[i * 4 + 2] as number);
   }
 
-  get(slot: number, hour: number): number {
-    return (this.chunks[Math.floor(slot / HourlySlab.CHUNK)] as Float32Array)[
-      this.offset(slot, hour)
+  /** Values in the current hour so far. */
+  count(slot: number): number {
+    return (this.state[Math.floor(slot / RegressionSlab.CHUNK)] as Float32Array)[
+      (slot % RegressionSlab.CHUNK) * 4 + 2
     ] as number;
   }
 
-  set(slot: number, hour: number, value: number): void {
-    (this.chunks[Math.floor(slot / HourlySlab.CHUNK)] as Float32Array)[this.offset(slot, hour)] = value;
+  /** The current hour's mean so far (NaN with no value). */
+  mean(slot: number): number {
+    const st = this.state[Math.floor(slot / RegressionSlab.CHUNK)] as Float32Array;
+    const i = (slot % RegressionSlab.CHUNK) * 4;
+    return (st[i + 2] as number) > 0 ? (st[i + 1] as number) / (st[i + 2] as number) : Number.NaN;
   }
+
+  /** The stored mean of `hour` (within the last 24 h), or NaN. */
+  hourMean(slot: number, hour: number): number {
+    const code = (this.means[Math.floor(slot / RegressionSlab.CHUNK)] as Uint16Array)[
+      (slot % RegressionSlab.CHUNK) * RegressionSlab.HOURS +
+        (((hour % RegressionSlab.HOURS) + RegressionSlab.HOURS) % RegressionSlab.HOURS)
+    ] as number;
+    return decode(code);
+  }
+
+  marked(slot: number): number {
+    return (this.state[Math.floor(slot / RegressionSlab.CHUNK)] as Float32Array)[
+      (slot % RegressionSlab.CHUNK) * 4 + 3
+    ] as number;
+  }
+
+  mark(slot: number, value: number): void {
+    (this.state[Math.floor(slot / RegressionSlab.CHUNK)] as Float32Array)[
+      (slot % RegressionSlab.CHUNK) * 4 + 3
+    ] = value;
+  }
+}
+
+/** A positive value as a 16-bit log2 code (1/256 steps from 2^-64); 0 for none (≤ 0, NaN). */
+export function encode(v: number): number {
+  if (!(v > 0) || !Number.isFinite(v)) return 0;
+  return Math.min(65_535, Math.max(1, Math.round((Math.log2(v) + 64) * 256)));
+}
+
+export function decode(code: number): number {
+  return code === 0 ? Number.NaN : 2 ** (code / 256 - 64);
 }
 
 /** Everything the processor keeps about one watched series: a fixed set of fields. */
@@ -115,31 +181,20 @@ export class Series {
   n = 0;
   /** Rule states (pending or open alerts) of this series in the alert book. */
   openStates = 0;
-  /** Evaluation pass that last saw the series, and its first point in that pass (cleared after it). */
-  mark = 0;
+  /** Its first point in the current evaluation pass (set: seen in this pass; cleared after it). */
   first: DataPoint<unknown> | undefined = undefined;
   /** The evaluation (sequence number) that last saw this series: the eviction order. */
   lastSeen = 0;
   prev: CumulativePrevious | undefined = undefined;
   leak: LeakWindow | undefined = undefined;
-  /** Regression: slot in the hourly slab (-1: not compared), current hour and its running mean. */
+  /** Regression: slot in the regression slab (-1: the rule does not read this series). */
   slot = -1;
-  hour = -1;
-  hourSum = 0;
-  hourN = 0;
-  /** Regression: the value marked with `markBaseline()` (NaN: compare with 24 h earlier). */
-  marked = Number.NaN;
 
   constructor(
     readonly key: string,
     readonly signal: CompiledSignal,
     readonly detector: Detector,
   ) {}
-
-  /** Mean of the current hour so far. */
-  hourMean(): number {
-    return this.hourN > 0 ? this.hourSum / this.hourN : Number.NaN;
-  }
 }
 
 /**
