@@ -208,13 +208,7 @@ export class AnomalyProcessor extends MetricReader {
       // differ in attributes the series does not keep) are merged into an accumulator.
       for (const p of metric.dataPoints) {
         if (signal.where && !signal.where(p.attributes)) continue;
-        // Instrumentations record with cached attribute objects, so the SDK hands the same object back every
-        // collection: its key string (built, flattened and hashed once) is found by identity.
-        let key = signal.keys.get(p.attributes);
-        if (key === undefined) {
-          key = seriesKey(signal, p.attributes);
-          signal.keys.set(p.attributes, key);
-        }
+        const key = seriesKey(signal, p.attributes);
         let s = this.table.get(key);
         if (!s) {
           s = new Series(key, signal, createDetector(this.config.detector));
@@ -249,7 +243,6 @@ export class AnomalyProcessor extends MetricReader {
         const baseline = s.detector.baseline;
         const raw = s.detector.update(value, now);
         const score = Number.isFinite(raw) ? raw : 0;
-        s.n++;
         const best = this.scores[signal.index] as number;
         if (!(score <= best)) this.scores[signal.index] = score;
         evaluateSeries(this.rules, s, value, score, baseline, now, this.book, this.slab);

@@ -18,7 +18,7 @@ interface CompiledThreshold {
 
 /** The rules, resolved against the signals and ready to run per series. */
 export interface CompiledRules {
-  anomaly: { warning: number; critical: number; warmup: number; timing: Timing } | undefined;
+  anomaly: { warning: number; critical: number; timing: Timing } | undefined;
   /** Threshold rules by signal index. */
   thresholds: CompiledThreshold[][];
   leak:
@@ -92,7 +92,7 @@ function level(key: string, v: unknown, dflt: AlertLevel): AlertLevel {
 }
 
 const RULE_KEYS: Record<string, readonly string[]> = {
-  anomaly: ['warning', 'critical', 'forMs', 'resolveAfterMs', 'restMs', 'warmup'],
+  anomaly: ['warning', 'critical', 'forMs', 'resolveAfterMs', 'restMs'],
   memoryLeak: ['signals', 'growthPerHour', 'windowMs', 'minR2', 'forMs', 'level'],
   regression: ['signals', 'ratio', 'minSamples', 'forMs', 'level'],
   ...Object.fromEntries(Object.keys(BUILTIN_THRESHOLDS).map((k) => [k, ['threshold', 'forMs', 'level']])),
@@ -171,7 +171,6 @@ export function compileRules(
     anomaly = {
       warning,
       critical: num('rules.anomaly.critical', a.critical, warning + (1 - warning) / 2, warning, 1),
-      warmup: num('rules.anomaly.warmup', a.warmup, 10),
       timing: {
         forMs: num('rules.anomaly.forMs', a.forMs, 0),
         resolveAfterMs: num('rules.anomaly.resolveAfterMs', a.resolveAfterMs, 60_000),
@@ -262,7 +261,7 @@ export function evaluateSeries(
       sig.direction === 'both' ||
       Number.isNaN(baseline) ||
       (sig.direction === 'up' ? value > baseline : value < baseline);
-    const on = s.n > a.warmup && score >= a.warning && bad;
+    const on = score >= a.warning && bad;
     // Building the observation costs a few strings: only when something can happen.
     if (on || (open && book.has('anomaly', s.key))) {
       const lvl: AlertLevel = score >= a.critical ? 'critical' : 'warning';

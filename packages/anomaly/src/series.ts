@@ -177,8 +177,6 @@ export function decode(code: number): number {
 
 /** Everything the processor keeps about one watched series: a fixed set of fields. */
 export class Series {
-  /** Evaluations with a value. */
-  n = 0;
   /** Rule states (pending or open alerts) of this series in the alert book. */
   openStates = 0;
   /** Its first point in the current evaluation pass (set: seen in this pass; cleared after it). */

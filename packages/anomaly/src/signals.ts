@@ -85,8 +85,6 @@ export interface CompiledSignal {
   readonly minEvents: number;
   /** Start of every series key of this signal. */
   readonly keyPrefix: string;
-  /** Series keys by attributes object (weak: dropped with the SDK's attribute sets). */
-  readonly keys: WeakMap<Attributes, string>;
 }
 
 function compileFilter(where: PointFilter | undefined, key: string): Matcher | undefined {
@@ -163,7 +161,6 @@ export function compileSignals(defs: readonly SignalDefinition[]): CompiledSigna
       detect: def.detect !== false,
       minEvents,
       keyPrefix: `${index}${SEP_SIGNAL}`,
-      keys: new WeakMap(),
     };
   });
 }

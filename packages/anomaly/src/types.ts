@@ -112,8 +112,6 @@ export interface AnomalyRuleConfig {
   resolveAfterMs?: number;
   /** After an alert fired for a series, no new anomaly alert fires for it for this long. @default 1800000 */
   restMs?: number;
-  /** Evaluations a series must have seen before it may alert (the detector learns first). @default 10 */
-  warmup?: number;
 }
 
 /** Memory-leak rule: sustained growth from a least-squares slope over a window. */
