@@ -236,8 +236,11 @@ export class AnomalyProcessor extends MetricReader {
           addPoint(acc, signal, s.first as DataPoint<unknown>, isHistogram, true);
         }
         s.first = undefined;
-        const value = signalValue(signal, acc, cumulative, s.prev);
-        if (cumulative) s.prev = remember(acc, s.prev);
+        const value = signalValue(signal, acc, cumulative, s.extra?.prev);
+        if (cumulative) {
+          s.extra ??= {};
+          s.extra.prev = remember(acc, s.extra.prev);
+        }
         acc.counts = undefined;
         if (Number.isNaN(value)) continue;
         const baseline = s.detector.baseline;

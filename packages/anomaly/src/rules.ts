@@ -299,9 +299,10 @@ export function evaluateSeries(
 
   const leak = rules.leak;
   if (leak?.signals.has(sig.index)) {
-    s.leak ??= new LeakWindow();
-    s.leak.add(now, value, leak.windowMs / 60);
-    const f = s.leak.fit(now, leak.windowMs);
+    s.extra ??= {};
+    s.extra.leak ??= new LeakWindow();
+    s.extra.leak.add(now, value, leak.windowMs / 60);
+    const f = s.extra.leak.fit(now, leak.windowMs);
     const on = f.spanMs >= leak.windowMs * 0.9 && f.r2 >= leak.minR2 && f.growthPerHour > leak.growthPerHour;
     if (on || (open && book.has('memoryLeak', s.key))) {
       book.observe(

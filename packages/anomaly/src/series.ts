@@ -183,8 +183,8 @@ export class Series {
   first: DataPoint<unknown> | undefined = undefined;
   /** The evaluation (sequence number) that last saw this series: the eviction order. */
   lastSeen = 0;
-  prev: CumulativePrevious | undefined = undefined;
-  leak: LeakWindow | undefined = undefined;
+  /** What only some series need (cumulative input, a leak rule), in one lazily made holder. */
+  extra: { prev?: CumulativePrevious; leak?: LeakWindow } | undefined = undefined;
   /** Regression: slot in the regression slab (-1: the rule does not read this series). */
   slot = -1;
 
