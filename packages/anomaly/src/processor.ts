@@ -122,6 +122,12 @@ export class AnomalyProcessor extends MetricReader {
       this.bySignalMetric.set(s.metric, list);
     }
     this.rules = compileRules(config.rules, config.thresholds ?? [], this.signals);
+    // Bad detector options throw here, at construction, not at the first series.
+    try {
+      createDetector(config.detector);
+    } catch (err) {
+      throw new Error(`@otel-perf/anomaly: detector: ${(err as Error).message}`);
+    }
     this.scores = new Float64Array(this.signals.length).fill(Number.NaN);
     this.alertmanager = config.alertmanager ? new AlertmanagerPush(config.alertmanager) : undefined;
     if (config.onAlert) this.listeners.add(config.onAlert);
