@@ -100,9 +100,16 @@ export class AlertmanagerPush {
     this.post(firing);
   }
 
-  /** Waits for the requests in flight (bounded by their timeout). */
-  async flush(): Promise<void> {
-    await Promise.all([...this.inFlight]);
+  /** Waits for the requests in flight, at most `maxWaitMs` (their own timeout bounds them too). */
+  async flush(maxWaitMs = this.timeoutMs): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, maxWaitMs);
+      timer.unref();
+    });
+    await Promise.race([Promise.all([...this.inFlight]), deadline]);
+    clearTimeout(timer);
   }
 
   private post(alerts: Alert[]): void {

@@ -329,8 +329,9 @@ export class AnomalyProcessor extends MetricReader {
     await this.alertmanager?.flush();
   }
 
+  /** Stops the timer; pushes still in flight get at most 1 s (the distro's shutdown has a deadline). */
   protected override async onShutdown(): Promise<void> {
     this.stop();
-    await this.alertmanager?.flush();
+    await this.alertmanager?.flush(1000);
   }
 }

@@ -177,10 +177,13 @@ describe('start() / shutdown()', () => {
     expect((await httpGet(`${url}/health/ready`)).status).toBe(200);
   });
 
-  it('runs the anomaly processor by default: alerts API (write routes off without a token), health check', async () => {
-    start({ env: { ...env, OTEL_METRICS_EXPORTER: 'none' } });
+  it('runs the anomaly processor by default: alerts API (write routes off without a token), health check, metrics', async () => {
+    start({ env });
     await ready();
     const url = metricsServerUrl() as string;
+    expect((await httpGet(`${url}/metrics`)).body).toMatch(
+      /^otel_perf_anomaly_alerts_active\{otel_perf_anomaly_level="critical"[^}]*\} 0$/m,
+    );
     const list = await httpGet(`${url}/api/alerts?state=active`);
     expect(list.status).toBe(200);
     expect(JSON.parse(list.body)).toEqual({ alerts: [] });
