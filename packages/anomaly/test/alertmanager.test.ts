@@ -115,6 +115,27 @@ describe('Alertmanager v2 push', () => {
     expect(p.activeAlerts()).toHaveLength(1);
   });
 
+  it('shutdown does not wait for a receiver that never answers (pushes get at most 1 s)', async () => {
+    const silent = createServer(() => {});
+    let connected = false;
+    silent.on('connection', () => {
+      connected = true;
+    });
+    server = silent;
+    const port = await listen(silent);
+    const p = new AnomalyProcessor({
+      signals: [{ id: 'x', metric: 'x', stat: 'value', groupBy: [] }],
+      rules: ONLY,
+      thresholds: [{ name: 'x', signal: 'x', op: 'gt', value: 0 }],
+      alertmanager: { url: `http://127.0.0.1:${port}`, timeoutMs: 120_000 },
+    });
+    p.evaluate(collection(gauge('x', [[{}, 1]], Date.now())));
+    await waitFor(() => connected, { what: 'the push to connect' });
+    // The test's own 30 s timeout is far below the push's 120 s: this resolves only if shutdown bounds it.
+    await p.shutdown();
+    expect(p.activeAlerts()).toHaveLength(1);
+  });
+
   it('rejects a bad URL at construction, naming the key', () => {
     expect(() => new AnomalyProcessor({ alertmanager: { url: 'ftp://x' } })).toThrow(
       /alertmanager\.url must be an http\(s\) URL/,
