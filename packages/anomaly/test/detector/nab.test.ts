@@ -8,10 +8,11 @@ import { DEFAULT_ALERT_THRESHOLD } from '../../src/detector/index.js';
 const repoRoot = resolve(import.meta.dirname, '../../../..');
 
 /**
- * The shared NAB folder: `../shared/nab` next to the checkout (CI), or next to a parent folder (a git
- * worktree under `<root>/wt/<name>`). Not found is a failure, not a skip.
+ * The shared NAB folder: `$NAB_DIR`, else `../shared/nab` next to the checkout (CI), or next to a parent folder
+ * (a git worktree under `<root>/wt/<name>`). Not found is a failure, not a skip.
  */
 function findNab(): string {
+  if (process.env.NAB_DIR) return resolve(process.env.NAB_DIR);
   for (let dir = dirname(repoRoot); ; dir = dirname(dir)) {
     const candidate = join(dir, 'shared', 'nab');
     if (existsSync(join(candidate, 'nab-score.mjs'))) return candidate;

@@ -21,10 +21,18 @@ export function gaussian(seed: number): () => number {
 export const START_MS = Date.UTC(2026, 0, 5);
 export const MINUTE_MS = 60_000;
 
+export interface SeriesOptions {
+  level?: number;
+  sd?: number;
+  seed?: number;
+  /** Added to point i. */
+  shape?: (i: number) => number;
+}
+
 /** `length` points one minute apart: `level + noise * sd`, with `shape(i)` added to point i. */
 export function series(
   length: number,
-  { level = 100, sd = 2, seed = 1, shape = (_i: number) => 0 } = {},
+  { level = 100, sd = 2, seed = 1, shape = () => 0 }: SeriesOptions = {},
 ): { values: number[]; timestamps: number[] } {
   const noise = gaussian(seed);
   const values: number[] = [];
