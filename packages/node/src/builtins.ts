@@ -16,6 +16,11 @@ import {
   type CircuitBreakerInstrumentationConfig,
 } from '@otel-perf/instrumentation-circuit-breaker';
 import { HttpInstrumentation, type HttpInstrumentationConfig } from '@otel-perf/instrumentation-http';
+import { PgInstrumentation, type PgInstrumentationConfig } from '@otel-perf/instrumentation-pg';
+import {
+  RuntimeInstrumentation,
+  type RuntimeInstrumentationConfig,
+} from '@otel-perf/instrumentation-runtime';
 import { type Builtin, instrumentationPlugin } from './builtin.js';
 
 export const BUILTINS = {
@@ -41,11 +46,21 @@ export const BUILTINS = {
         new CircuitBreakerInstrumentation(options as CircuitBreakerInstrumentationConfig),
       ),
   },
+  runtime: {
+    enabledByDefault: true,
+    create: (options) =>
+      instrumentationPlugin('runtime', new RuntimeInstrumentation(options as RuntimeInstrumentationConfig)),
+  },
   // Reports the caches the app measures with @otel-perf/instrumentation-cache's adapters (it patches nothing).
   cache: {
     enabledByDefault: true,
     create: (options) =>
       instrumentationPlugin('cache', new CacheInstrumentation(options as CacheInstrumentationConfig)),
+  },
+  pg: {
+    enabledByDefault: true,
+    create: (options) =>
+      instrumentationPlugin('pg', new PgInstrumentation(options as PgInstrumentationConfig)),
   },
   // Plugins that read other plugins start after them: health reads anomaly, the dashboard reads both.
   anomaly: {
