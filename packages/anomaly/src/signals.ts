@@ -27,7 +27,8 @@ export const DEFAULT_SIGNALS: readonly SignalDefinition[] = [
     id: 'db.client.operation.duration.p99',
     metric: 'db.client.operation.duration',
     stat: 'p99',
-    groupBy: ['db.system.name', 'db.operation.name', 'db.collection.name'],
+    // @otel-perf/instrumentation-pg reports a sanitised `db.query.summary` ("SELECT users") per query shape.
+    groupBy: ['db.system.name', 'db.namespace', 'db.operation.name', 'db.query.summary'],
   },
   {
     id: 'db.client.connection.wait_time.p99',

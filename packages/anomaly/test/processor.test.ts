@@ -1,6 +1,7 @@
 import { createServer, request } from 'node:http';
 import { AggregationTemporality, MeterProvider } from '@opentelemetry/sdk-metrics';
 import { HttpInstrumentation } from '@otel-perf/instrumentation-http';
+import { RuntimeInstrumentation } from '@otel-perf/instrumentation-runtime';
 import {
   close,
   findMetric,
@@ -135,6 +136,54 @@ describe('AnomalyProcessor on a real MeterProvider with instrumented HTTP traffi
     const n = p.evaluations;
     await new Promise((r) => setTimeout(r, 250));
     expect(p.evaluations).toBe(n);
+  });
+});
+
+describe('with the runtime instrumentation', () => {
+  it('watches heap, RSS, CPU and event-loop delay as one series each, and a threshold fires on them', async () => {
+    const events: Alert[] = [];
+    const processor = new AnomalyProcessor({
+      rules: ONLY,
+      // Any live process is above these: the point is that real runtime metrics reach the rules.
+      thresholds: [
+        { name: 'heapSeen', signal: 'v8js.memory.heap.used', op: 'gt', value: 1 },
+        { name: 'rssSeen', signal: 'process.memory.usage', op: 'gt', value: 1 },
+      ],
+      onAlert: (a) => {
+        events.push(a);
+      },
+    });
+    const provider = new MeterProvider({ readers: [processor] });
+    const runtime = new RuntimeInstrumentation({ statsWindowMillis: 1000 });
+    runtime.setMeterProvider(provider);
+    try {
+      const signals = [
+        'v8js.memory.heap.used',
+        'process.memory.usage',
+        'process.cpu.utilization',
+        'nodejs.eventloop.delay.p99',
+      ];
+      // CPU and event-loop figures cover a trailing window: they appear once the first window is complete.
+      await waitFor(
+        async () => {
+          await processor.collectAndEvaluate();
+          const scored = processor.signals
+            .filter((s) => !Number.isNaN(processor.scores[s.index] as number))
+            .map((s) => s.id);
+          return signals.every((id) => scored.includes(id));
+        },
+        { what: 'all four runtime signals in one evaluation', intervalMs: 200 },
+      );
+      expect(processor.seriesStats().watched).toBe(4);
+      expect(events.map((a) => [a.rule, a.series]).sort()).toEqual([
+        ['heapSeen', 'v8js.memory.heap.used'],
+        ['rssSeen', 'process.memory.usage'],
+      ]);
+      expect(events.find((a) => a.rule === 'heapSeen')?.value).toBeGreaterThan(1e6);
+    } finally {
+      runtime.disable();
+      await provider.shutdown();
+    }
   });
 });
 
