@@ -40,12 +40,32 @@ export function labelVariable(
     .current({ selected: true, text: ['All'], value: ['$__all'] });
 }
 
+/**
+ * Which of the Collector's paths to read (`scrape` or `remote_write`): one value, never both, since the same
+ * series arrives by each. Empty when the services are scraped directly (no `ingest_path` label).
+ */
+function ingestPathVariable(): QueryVariableBuilder {
+  const query = 'label_values(target_info{job=~"$job"}, ingest_path)';
+  return new QueryVariableBuilder('ingest_path')
+    .label('Collector path')
+    .description(
+      'The Collector delivers every series twice (ingest_path="scrape" and "remote_write"): pick one. Series scraped directly from a service have no ingest_path and are always shown.',
+    )
+    .datasource(DATASOURCE)
+    .query(query)
+    .definition(query)
+    .refresh(VariableRefresh.OnTimeRangeChanged)
+    .sort(VariableSort.AlphabeticalAsc)
+    .multi(false)
+    .includeAll(false);
+}
+
 export interface DashboardSpec {
   uid: string;
   title: string;
   description: string;
   tags: string[];
-  /** Variables after `datasource`, `job`, `instance` (they may use `$job` and `$instance`). */
+  /** Variables after `datasource`, `job`, `instance`, `ingest_path` (they may use those). */
   variables?: QueryVariableBuilder[];
 }
 
@@ -92,7 +112,8 @@ export function newDashboard(spec: DashboardSpec): { builder: DashboardBuilder; 
     )
     .withVariable(new DatasourceVariableBuilder('datasource').label('Data source').type('prometheus'))
     .withVariable(labelVariable('job', 'Service (job)', 'target_info', 'job'))
-    .withVariable(labelVariable('instance', 'Instance', 'target_info{job=~"$job"}', 'instance'));
+    .withVariable(labelVariable('instance', 'Instance', 'target_info{job=~"$job"}', 'instance'))
+    .withVariable(ingestPathVariable());
   for (const v of spec.variables ?? []) builder.withVariable(v);
   return { builder, layout: new Layout(builder) };
 }

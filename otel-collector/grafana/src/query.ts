@@ -10,8 +10,12 @@ export const RATE = '$__rate_interval';
 /** The range of the summary tables: the whole time range picked. */
 export const RANGE = '$__range';
 
-/** The matchers every selector starts with. */
-export const SERVICE_MATCHERS = ['job=~"$job"', 'instance=~"$instance"'] as const;
+/**
+ * The matchers every selector starts with. `ingest_path` keeps the Collector's two paths apart (the same series
+ * arrives by the Prometheus exporter, `scrape`, and by remote write, `remote_write`); the empty alternative
+ * keeps the series of services Prometheus scrapes directly, which have no such label.
+ */
+export const SERVICE_MATCHERS = ['job=~"$job"', 'instance=~"$instance"', 'ingest_path=~"$ingest_path|"'] as const;
 
 /** `name{job=~"$job",instance=~"$instance",...matchers}`. */
 export function sel(name: string, ...matchers: string[]): string {

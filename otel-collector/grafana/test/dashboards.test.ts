@@ -101,7 +101,7 @@ describe('dashboard structure', () => {
   });
 
   it.each([...committed.keys()])(
-    '%s: has the job and instance variables, multi-value with All = .*',
+    '%s: has the job and instance variables (multi-value, All = .*) and one collector path',
     (name) => {
       const vars = committed.get(name)?.json.templating.list ?? [];
       for (const v of ['job', 'instance']) {

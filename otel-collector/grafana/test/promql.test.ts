@@ -58,7 +58,7 @@ describe('PromQL of every panel', () => {
       expect(e.substituted, e.expr).not.toContain('$');
       for (const v of variablesOf(e.expr).filter((v) => !v.startsWith('__'))) {
         const uses = e.expr.split(`$${v}`).length - 1;
-        const regexUses = e.expr.split(`=~"$${v}"`).length - 1;
+        const regexUses = [...e.expr.matchAll(new RegExp(`=~"[^"]*\\$${v}[^"]*"`, 'g'))].length;
         expect(regexUses, `${e.dashboard} ${e.source}: $${v} outside =~"..."`).toBe(uses);
       }
     }
