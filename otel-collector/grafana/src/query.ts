@@ -15,7 +15,11 @@ export const RANGE = '$__range';
  * arrives by the Prometheus exporter, `scrape`, and by remote write, `remote_write`); the empty alternative
  * keeps the series of services Prometheus scrapes directly, which have no such label.
  */
-export const SERVICE_MATCHERS = ['job=~"$job"', 'instance=~"$instance"', 'ingest_path=~"$ingest_path|"'] as const;
+export const SERVICE_MATCHERS = [
+  'job=~"$job"',
+  'instance=~"$instance"',
+  'ingest_path=~"$ingest_path|"',
+] as const;
 
 /** `name{job=~"$job",instance=~"$instance",...matchers}`. */
 export function sel(name: string, ...matchers: string[]): string {
