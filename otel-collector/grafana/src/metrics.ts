@@ -76,6 +76,7 @@ export const DB = {
   waitTime: metric('db.client.connection.wait_time', 's', 'histogram'),
   useTime: metric('db.client.connection.use_time', 's', 'histogram'),
   createTime: metric('db.client.connection.create_time', 's', 'histogram'),
+  connectionErrors: metric('pg.connection.errors', '{error}', 'counter'),
 } as const;
 
 /** Cache layers (`@otel-perf/instrumentation-cache`). */
@@ -86,6 +87,10 @@ export const CACHE = {
   entries: metric('cache.entries', '{entry}', 'updowncounter'),
   size: metric('cache.size', 'By', 'updowncounter'),
   requests: metric('cache.requests', '{request}', 'counter'),
+  errors: metric('cache.errors', '{error}', 'counter'),
+  loads: metric('cache.loads', '{load}', 'counter'),
+  loadDuration: metric('cache.load.duration', 's', 'histogram'),
+  loadsDeduplicated: metric('cache.loads.deduplicated', '{load}', 'counter'),
 } as const;
 
 /** Circuit breakers (`@otel-perf/instrumentation-circuit-breaker`, its README's metrics table). */
@@ -113,6 +118,8 @@ export const RUNTIME = {
   cpuUtilization: metric('process.cpu.utilization', '1', 'gauge'),
   cpuTime: metric('process.cpu.time', 's', 'counter'),
   memoryUsage: metric('process.memory.usage', 'By', 'updowncounter'),
+  memoryExternal: metric('nodejs.memory.external', 'By', 'updowncounter'),
+  resourcesActive: metric('v8js.resource.active', '{resource}', 'updowncounter'),
 } as const;
 
 /** The in-process anomaly processor (`@otel-perf/anomaly`). */

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { seriesNames } from '../src/metrics.ts';
+import { ALL_METRICS, seriesNames } from '../src/metrics.ts';
 import { dashboardExprs, rulesYaml, substitute, uniqueExprs, variablesOf } from '../src/promql.ts';
 import { committedDashboards, ROOT } from './helpers.ts';
 
@@ -77,6 +77,12 @@ describe('PromQL of every panel', () => {
         expect(known.has(name), `${e.dashboard} ${e.source}: unknown series ${name}`).toBe(true);
       }
     }
+  });
+
+  it('every metric of the catalog is shown somewhere', () => {
+    const all = exprs.map((e) => e.expr).join('\n');
+    for (const m of ALL_METRICS)
+      expect(all, m.prom).toMatch(new RegExp(`\\b${m.prom}(_bucket|_count|_sum)?\\{`));
   });
 
   it('dist/panels.rules.yml and dist/promql.json (npm run build) match the committed dashboards', () => {

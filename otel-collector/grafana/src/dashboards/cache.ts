@@ -20,6 +20,10 @@ const HITS = `${RESULT}=~"hit|stale_hit"`;
 /** Errors are neither hits nor misses: the hit ratio is over the gets that got an answer. */
 const ANSWERED = `${RESULT}=~"hit|stale_hit|miss"`;
 
+const requests = (by: string[], ...m: string[]) => sumRate(series(CACHE.requests, CACHES, ...m), by);
+const ERROR_TYPE = label('error.type');
+const LOAD_RESULT = label('cache.load.result');
+
 const gets = (by: string[], ...m: string[]) => sumRate(series(CACHE.gets, CACHES, LAYERS, ...m), by);
 const hitRatio = (by: string[]) => ratio(gets(by, HITS), gets(by, ANSWERED));
 
@@ -104,16 +108,58 @@ export function cacheDashboard(): Dashboard {
       12,
       8,
     )
+    .row('Tiered requests and origin loads')
+    .panel(
+      timeseriesPanel({
+        title: 'End-to-end hit ratio',
+        description:
+          'Share of tiered-cache requests answered by a cache layer (cache.path l1_hit or l2_hit) rather than the origin.',
+        unit: 'percentunit',
+        min: 0,
+        max: 1,
+        queries: [q(ratio(requests([NAME], `${PATH}=~"l1_hit|l2_hit"`), requests([NAME])), `{{${NAME}}}`)],
+      }),
+      12,
+      8,
+    )
     .panel(
       timeseriesPanel({
         title: 'Request paths through the tiers',
         description:
-          'End-to-end requests per second by cache.path (which layers one request went through, down to the origin load).',
+          'Tiered-cache requests per second by cache.path: l1_hit, l2_hit (L1 missed), origin (every layer missed), error (the load failed), miss (no loader).',
         unit: 'reqps',
         stack: true,
-        queries: [q(sumRate(series(CACHE.requests, CACHES), [NAME, PATH]), `{{${NAME}}} {{${PATH}}}`)],
+        queries: [q(requests([NAME, PATH]), `{{${NAME}}} {{${PATH}}}`)],
       }),
-      24,
+      12,
+      8,
+    )
+    .panel(
+      timeseriesPanel({
+        title: 'Origin loads',
+        description:
+          'Origin loads per second by result, and the loads saved by single-flight (concurrent misses of one key waiting for one load).',
+        unit: 'ops',
+        queries: [
+          q(sumRate(series(CACHE.loads, CACHES), [NAME, LOAD_RESULT]), `{{${NAME}}} {{${LOAD_RESULT}}}`),
+          q(sumRate(series(CACHE.loadsDeduplicated, CACHES), [NAME]), `{{${NAME}}} deduplicated`),
+        ],
+      }),
+      12,
+      8,
+    )
+    .panel(
+      timeseriesPanel({
+        title: 'Origin load p50 / p99',
+        description: 'Duration of origin loads (cache.load.duration): what a miss in every layer costs.',
+        unit: 's',
+        min: 0,
+        queries: [
+          q(quantile(0.5, CACHE.loadDuration, [NAME], [CACHES]), `{{${NAME}}} p50`),
+          q(quantile(0.99, CACHE.loadDuration, [NAME], [CACHES]), `{{${NAME}}} p99`),
+        ],
+      }),
+      12,
       8,
     )
     .row('Latency')
@@ -148,6 +194,23 @@ export function cacheDashboard(): Dashboard {
         ],
       }),
       12,
+      8,
+    )
+    .panel(
+      timeseriesPanel({
+        title: 'Errors by operation and type',
+        description:
+          'Failed operations per second (cache.errors) by layer, operation and error.type: timeout, connection, serialization, too_large.',
+        unit: 'ops',
+        stack: true,
+        queries: [
+          q(
+            sumRate(series(CACHE.errors, CACHES, LAYERS), [LAYER, OPERATION, ERROR_TYPE]),
+            `{{${LAYER}}} {{${OPERATION}}} {{${ERROR_TYPE}}}`,
+          ),
+        ],
+      }),
+      24,
       8,
     )
     .row('Capacity')

@@ -119,7 +119,7 @@ export function databaseDashboard(): Dashboard {
       12,
       8,
     )
-    .row('Connection times')
+    .row('Connection times and errors')
     .panel(
       timeseriesPanel({
         title: 'Time to acquire a connection',
@@ -131,7 +131,7 @@ export function databaseDashboard(): Dashboard {
           q(quantile(0.99, DB.waitTime, [POOL], [POOLS]), `{{${POOL}}} p99`),
         ],
       }),
-      8,
+      12,
       8,
     )
     .panel(
@@ -145,7 +145,21 @@ export function databaseDashboard(): Dashboard {
           q(quantile(0.99, DB.useTime, [POOL], [POOLS]), `{{${POOL}}} p99`),
         ],
       }),
+      12,
       8,
+    )
+    .panel(
+      timeseriesPanel({
+        title: 'Connection errors by type',
+        description:
+          'Connections that failed or broke per second (pg.connection.errors), by pool and error.type.',
+        unit: 'ops',
+        stack: true,
+        queries: [
+          q(sumRate(series(DB.connectionErrors, POOLS), [POOL, ERROR_TYPE]), `{{${POOL}}} {{${ERROR_TYPE}}}`),
+        ],
+      }),
+      12,
       8,
     )
     .panel(
@@ -157,7 +171,7 @@ export function databaseDashboard(): Dashboard {
         min: 0,
         queries: [q(quantile(0.99, DB.createTime, [POOL], [POOLS]), `{{${POOL}}}`)],
       }),
-      8,
+      12,
       8,
     )
     .row('Queries')

@@ -10,6 +10,7 @@ import { count, heatmapBuckets, maxOf, quantile, ratio, series, sumOf, sumRate, 
 
 const GC_TYPE = label('v8js.gc.type');
 const CPU_MODE = label('cpu.mode');
+const RESOURCE_TYPE = label('v8js.resource.type');
 const BY_INSTANCE = ['instance'];
 
 const heapUsed = (by: string[]) => sumOf(series(RUNTIME.heapUsed), by);
@@ -173,6 +174,27 @@ export function runtimeDashboard(): Dashboard {
           'Change of V8 heap used per hour (deriv over 30 minutes): a steady positive slope that outlives GC is a leak.',
         unit: 'bytes',
         queries: [q(`deriv(${heapUsed(BY_INSTANCE)}[30m:1m]) * 3600`, '{{instance}}')],
+      }),
+      12,
+      8,
+    )
+    .panel(
+      timeseriesPanel({
+        title: 'Active resources by type',
+        description:
+          'Resources keeping the event loop alive (v8js.resource.active: Timeout, TCPWrap...), per type: a count that only grows is a handle leak.',
+        queries: [q(sumOf(series(RUNTIME.resourcesActive), [RESOURCE_TYPE]), `{{${RESOURCE_TYPE}}}`)],
+      }),
+      12,
+      8,
+    )
+    .panel(
+      timeseriesPanel({
+        title: 'External memory',
+        description: 'Memory held by C++ objects bound to JavaScript (nodejs.memory.external), per instance.',
+        unit: 'bytes',
+        min: 0,
+        queries: [q(sumOf(series(RUNTIME.memoryExternal), BY_INSTANCE), '{{instance}}')],
       }),
       12,
       8,
