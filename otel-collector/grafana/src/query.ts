@@ -109,3 +109,8 @@ export function heatmapBuckets(metric: Metric, ...matchers: string[]): string {
 export function ratio(numerator: string, denominator: string): string {
   return `(${numerator} or ${denominator} * 0) / (${denominator} > 0)`;
 }
+
+/** `expr or vector(0)`: 0 instead of "No data" for a count of something bad that has not happened yet. */
+export function orZero(expr: string): string {
+  return `${expr} or vector(0)`;
+}

@@ -7,7 +7,7 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { build, newDashboard } from '../dashboard.ts';
 import { ANOMALY, HEALTH, label } from '../metrics.ts';
 import { q, statPanel, steps, tablePanel, timeseriesPanel, valueText } from '../panels.ts';
-import { maxOf, series, sumIncrease, sumOf } from '../query.ts';
+import { maxOf, orZero, series, sumIncrease, sumOf } from '../query.ts';
 
 const LEVEL = label('otel_perf.anomaly.level');
 const SIGNAL = label('otel_perf.anomaly.signal');
@@ -55,7 +55,7 @@ export function anomaliesDashboard(): Dashboard {
       statPanel({
         title: 'Prometheus alerts firing',
         description: 'Alerting rules firing now (the ALERTS series).',
-        query: q(`count(${ALERTS('firing')}) or vector(0)`),
+        query: q(orZero(`count(${ALERTS('firing')})`)),
         thresholds: steps('green', [1, 'red']),
       }),
       6,

@@ -15,7 +15,7 @@ import {
   timeseriesPanel,
   valueText,
 } from '../panels.ts';
-import { quantile, ratio, series, sumIncrease, sumOf, sumRate } from '../query.ts';
+import { orZero, quantile, RANGE, ratio, series, sumIncrease, sumOf, sumRate } from '../query.ts';
 
 const NAME = label('circuit_breaker.name');
 const STATE = label('circuit_breaker.state');
@@ -74,7 +74,7 @@ export function breakersDashboard(): Dashboard {
       statPanel({
         title: 'Breakers open',
         description: 'Breakers open or forced open now.',
-        query: q(sumOf(series(BREAKER.state, NAMES, `${STATE}=~"open|forced_open"`))),
+        query: q(orZero(sumOf(series(BREAKER.state, NAMES, `${STATE}=~"open|forced_open"`)))),
         thresholds: steps('green', [1, 'red']),
       }),
       6,
@@ -86,7 +86,7 @@ export function breakersDashboard(): Dashboard {
         description:
           'Transitions into open over the time range; counted when they happen, so an open shorter than a scrape shows here.',
         query: q(
-          sumIncrease(series(BREAKER.transitions, NAMES, `${TO}="open"`), [], '$__range'),
+          orZero(sumIncrease(series(BREAKER.transitions, NAMES, `${TO}="open"`), [], RANGE)),
           undefined,
           true,
         ),
@@ -100,7 +100,7 @@ export function breakersDashboard(): Dashboard {
         title: 'Rejected calls',
         description: 'Calls refused without running (open, forced open, out of capacity), per second.',
         unit: 'ops',
-        query: q(calls([], `${OUTCOME}="rejected"`)),
+        query: q(orZero(calls([], `${OUTCOME}="rejected"`))),
         thresholds: steps('green', [0.001, 'red']),
       }),
       6,
@@ -111,7 +111,7 @@ export function breakersDashboard(): Dashboard {
         title: 'Fallbacks',
         description: 'Calls answered by a fallback, per second.',
         unit: 'ops',
-        query: q(sumRate(series(BREAKER.fallbacks, NAMES))),
+        query: q(orZero(sumRate(series(BREAKER.fallbacks, NAMES)))),
       }),
       6,
       4,

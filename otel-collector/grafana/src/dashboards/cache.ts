@@ -6,7 +6,7 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { build, labelVariable, newDashboard } from '../dashboard.ts';
 import { CACHE, label } from '../metrics.ts';
 import { q, statPanel, steps, timeseriesPanel } from '../panels.ts';
-import { quantile, ratio, series, sumOf, sumRate } from '../query.ts';
+import { orZero, quantile, ratio, series, sumOf, sumRate } from '../query.ts';
 
 const NAME = label('cache.name');
 const LAYER = label('cache.layer');
@@ -68,7 +68,7 @@ export function cacheDashboard(): Dashboard {
         title: 'Errors',
         description: 'Gets per second that failed (cache.result=error: a Redis timeout, a lost connection).',
         unit: 'ops',
-        query: q(gets([], `${RESULT}="error"`)),
+        query: q(orZero(gets([], `${RESULT}="error"`))),
         thresholds: steps('green', [0.001, 'red']),
       }),
       6,
@@ -79,7 +79,7 @@ export function cacheDashboard(): Dashboard {
         title: 'Evictions',
         description: 'Entries evicted per second, every cause.',
         unit: 'ops',
-        query: q(sumRate(series(CACHE.evictions, CACHES, LAYERS))),
+        query: q(orZero(sumRate(series(CACHE.evictions, CACHES, LAYERS)))),
       }),
       6,
       4,

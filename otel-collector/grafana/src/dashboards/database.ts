@@ -6,7 +6,7 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { build, labelVariable, newDashboard } from '../dashboard.ts';
 import { DB, label } from '../metrics.ts';
 import { heatmapPanel, q, statPanel, steps, timeseriesPanel } from '../panels.ts';
-import { count, heatmapBuckets, quantile, ratio, series, sumOf, sumRate } from '../query.ts';
+import { count, heatmapBuckets, orZero, quantile, ratio, series, sumOf, sumRate } from '../query.ts';
 
 const POOL = label('db.client.connection.pool.name');
 const STATE = label('db.client.connection.state');
@@ -67,7 +67,7 @@ export function databaseDashboard(): Dashboard {
         title: 'Acquire timeouts',
         description: 'Connection acquisitions that timed out, per second (db.client.connection.timeouts).',
         unit: 'ops',
-        query: q(sumRate(series(DB.timeouts, POOLS))),
+        query: q(orZero(sumRate(series(DB.timeouts, POOLS)))),
         thresholds: steps('green', [0.001, 'red']),
       }),
       6,
