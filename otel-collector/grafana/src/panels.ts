@@ -179,6 +179,8 @@ export interface TableOptions extends Common {
   columns: Record<string, string>;
   hide?: string[];
   mappings?: ValueMapping[];
+  /** Units of columns that differ from `unit`, by their (renamed) column name. */
+  columnUnits?: Record<string, string>;
 }
 
 /** A table of instant queries joined on their labels (one row per label set). */
@@ -200,6 +202,9 @@ export function tablePanel(o: TableOptions): table.PanelBuilder {
     .unit(o.unit ?? 'short')
     .transformations(transformations);
   if (o.mappings) b.mappings(o.mappings);
+  for (const [column, unit] of Object.entries(o.columnUnits ?? {})) {
+    b.overrideByName(column, [{ id: 'unit', value: unit }]);
+  }
   o.queries.forEach((query, i) => {
     b.withTarget(target({ ...query, instant: true }, i, PromQueryFormat.Table));
   });

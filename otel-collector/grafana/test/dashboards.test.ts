@@ -9,6 +9,13 @@ import { allPanels, committedDashboards, ROOT } from './helpers.ts';
 
 const committed = committedDashboards();
 
+interface TablePanel {
+  type: string;
+  title: string;
+  transformations: { id: string; options: { renameByName?: Record<string, string> } }[];
+  fieldConfig: { overrides: { matcher: { id: string; options: string } }[] };
+}
+
 describe('generated files', () => {
   it('the committed dashboards are exactly what the TypeScript generates (run `npm run generate`)', () => {
     expect([...committed.keys()].sort()).toEqual(Object.keys(DASHBOARDS).sort());
