@@ -107,6 +107,16 @@ describe('dashboard structure', () => {
     }
   });
 
+  it.each([...committed.keys()])('%s: table column overrides name columns the table has', (name) => {
+    const panels = (committed.get(name)?.json.panels ?? []) as unknown as TablePanel[];
+    for (const p of panels.filter((p) => p.type === 'table')) {
+      const renamed = Object.values(
+        p.transformations.find((t) => t.id === 'organize')?.options.renameByName ?? {},
+      );
+      for (const o of p.fieldConfig.overrides) expect(renamed, p.title).toContain(o.matcher.options);
+    }
+  });
+
   it.each([...committed.keys()])(
     '%s: has the job and instance variables (multi-value, All = .*) and one collector path',
     (name) => {
