@@ -4,6 +4,7 @@
  * Prometheus name is the one the package's metrics really get.
  */
 import { HEALTH_METRICS } from '@otel-perf/health';
+import { CACHE_METRICS } from '@otel-perf/instrumentation-cache';
 import { CIRCUIT_BREAKER_METRICS } from '@otel-perf/instrumentation-circuit-breaker';
 import {
   METRIC_HTTP_CLIENT_REQUEST_DURATION,
@@ -11,7 +12,7 @@ import {
   METRIC_HTTP_SERVER_REQUEST_DURATION,
 } from '@otel-perf/instrumentation-http';
 import { describe, expect, it } from 'vitest';
-import { BREAKER, HEALTH, HTTP, type InstrumentKind, type Metric } from '../src/metrics.ts';
+import { BREAKER, CACHE, HEALTH, HTTP, type InstrumentKind, type Metric } from '../src/metrics.ts';
 
 /** A package's metrics-table row, as the instrumentation packages publish it. */
 interface Descriptor {
@@ -44,6 +45,10 @@ function expectMatches(group: Readonly<Record<string, Metric>>, table: readonly 
 describe('metric catalog against the emitting packages', () => {
   it('circuit breaker: names, instruments and units of CIRCUIT_BREAKER_METRICS', () => {
     expectMatches(BREAKER, CIRCUIT_BREAKER_METRICS);
+  });
+
+  it('cache: names, instruments and units of CACHE_METRICS', () => {
+    expectMatches(CACHE, CACHE_METRICS);
   });
 
   it('HTTP: the names @otel-perf/instrumentation-http exports', () => {
