@@ -3,6 +3,12 @@
  * publishes its metrics table (name, instrument, unit), the same instrument kind and unit, so the derived
  * Prometheus name is the one the package's metrics really get.
  */
+import {
+  ANOMALY_METRICS,
+  ATTR_ANOMALY_LEVEL,
+  ATTR_ANOMALY_RULE,
+  ATTR_ANOMALY_SIGNAL,
+} from '@otel-perf/anomaly';
 import { HEALTH_METRICS } from '@otel-perf/health';
 import { CACHE_METRICS } from '@otel-perf/instrumentation-cache';
 import { CIRCUIT_BREAKER_METRICS } from '@otel-perf/instrumentation-circuit-breaker';
@@ -11,8 +17,22 @@ import {
   METRIC_HTTP_SERVER_ACTIVE_REQUESTS,
   METRIC_HTTP_SERVER_REQUEST_DURATION,
 } from '@otel-perf/instrumentation-http';
+import { PG_METRICS } from '@otel-perf/instrumentation-pg';
+import { RUNTIME_METRICS } from '@otel-perf/instrumentation-runtime';
 import { describe, expect, it } from 'vitest';
-import { BREAKER, CACHE, HEALTH, HTTP, type InstrumentKind, type Metric } from '../src/metrics.ts';
+import { anomaliesDashboard } from '../src/dashboards/anomalies.ts';
+import {
+  ANOMALY,
+  BREAKER,
+  CACHE,
+  DB,
+  HEALTH,
+  HTTP,
+  type InstrumentKind,
+  label,
+  type Metric,
+  RUNTIME,
+} from '../src/metrics.ts';
 
 /** A package's metrics-table row, as the instrumentation packages publish it. */
 interface Descriptor {
@@ -49,6 +69,21 @@ describe('metric catalog against the emitting packages', () => {
 
   it('cache: names, instruments and units of CACHE_METRICS', () => {
     expectMatches(CACHE, CACHE_METRICS);
+  });
+
+  it('pg: names, instruments and units of PG_METRICS', () => {
+    expectMatches(DB, PG_METRICS);
+  });
+
+  it('runtime: names, instruments and units of RUNTIME_METRICS', () => {
+    expectMatches(RUNTIME, RUNTIME_METRICS);
+  });
+
+  it('anomaly: the names and attribute labels @otel-perf/anomaly exports', () => {
+    for (const m of Object.values(ANOMALY)) expect(ANOMALY_METRICS as readonly string[]).toContain(m.otel);
+    const json = JSON.stringify(anomaliesDashboard());
+    for (const a of [ATTR_ANOMALY_LEVEL, ATTR_ANOMALY_SIGNAL, ATTR_ANOMALY_RULE])
+      expect(json).toContain(label(a));
   });
 
   it('HTTP: the names @otel-perf/instrumentation-http exports', () => {
