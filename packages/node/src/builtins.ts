@@ -7,6 +7,7 @@
  * A factory that throws on bad options stops startup with a `ConfigError` naming the section. A name must
  * not be one of the distro's own config keys (a test checks).
  */
+import { type AnomalyConfig, anomalyPlugin } from '@otel-perf/anomaly';
 import { type DashboardConfig, dashboardPlugin } from '@otel-perf/dashboard';
 import { type HealthConfig, healthPlugin } from '@otel-perf/health';
 import { CacheInstrumentation, type CacheInstrumentationConfig } from '@otel-perf/instrumentation-cache';
@@ -77,6 +78,10 @@ export const BUILTINS = {
       instrumentationPlugin('pg', new PgInstrumentation(options as PgInstrumentationConfig)),
   },
   // Plugins that read other plugins start after them: health reads anomaly, the dashboard reads both.
+  anomaly: {
+    enabledByDefault: true,
+    create: (options) => anomalyPlugin(options as AnomalyConfig),
+  },
   health: {
     enabledByDefault: true,
     create: (options) => healthPlugin(options as HealthConfig),
