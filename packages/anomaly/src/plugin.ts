@@ -1,8 +1,8 @@
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
-import type { OtelPerfPlugin, PluginContext, Route } from '@otel-perf/core';
+import type { OtelPerfPlugin, PluginContext, ReaderContext, Route } from '@otel-perf/core';
 import { alertRoutes } from './api.js';
 import { recordAnomalyMetrics } from './instruments.js';
-import { AnomalyProcessor } from './processor.js';
+import { AnomalyProcessor, temporality } from './processor.js';
 import type { Alert, AnomalyConfig } from './types.js';
 
 /** The anomaly processor as a plugin of `@otel-perf/node`. */
@@ -21,14 +21,23 @@ export interface AnomalyPlugin extends OtelPerfPlugin {
 export function anomalyPlugin(options: AnomalyConfig = {}): AnomalyPlugin {
   const envToken = process.env.OTEL_PERF_ANOMALY_API_TOKEN;
   const config = options.apiToken === undefined && envToken ? { ...options, apiToken: envToken } : options;
-  const processor = new AnomalyProcessor(config);
+  let processor = new AnomalyProcessor(config);
   const path = config.apiPath ?? '/api/alerts';
   let stopMetrics: (() => void) | undefined;
   return {
     name: 'anomaly',
-    processor,
+    get processor() {
+      return processor;
+    },
     activeAlerts: () => processor.activeAlerts(),
-    readers: (): MetricReader[] => [processor],
+    readers: (context?: ReaderContext): MetricReader[] => {
+      // Rebuilt with the distro's producers (metrics aggregated outside the SDK: the HTTP fast path).
+      if (context) {
+        const metricProducers = context.metricProducers({ aggregationTemporalitySelector: temporality });
+        processor = new AnomalyProcessor(config, metricProducers);
+      }
+      return [processor];
+    },
     routes: (): Route[] => alertRoutes(processor, path, config.apiToken),
     start(ctx: PluginContext) {
       stopMetrics = recordAnomalyMetrics(processor, ctx.meterProvider);

@@ -5,6 +5,7 @@ import {
   DataPointType,
   InstrumentType,
   type MetricData,
+  type MetricProducer,
   MetricReader,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
@@ -70,7 +71,7 @@ function validate(c: AnomalyConfig): void {
 }
 
 /** Temporality the processor asks for: per-interval counts where the SDK can give them, so it keeps no copies. */
-function temporality(type: InstrumentType): AggregationTemporality {
+export function temporality(type: InstrumentType): AggregationTemporality {
   return type === InstrumentType.COUNTER ||
     type === InstrumentType.HISTOGRAM ||
     type === InstrumentType.OBSERVABLE_COUNTER
@@ -107,8 +108,12 @@ export class AnomalyProcessor extends MetricReader {
   evaluations = 0;
   lastEvaluationMs = 0;
 
-  constructor(readonly config: AnomalyConfig = {}) {
-    super({ aggregationTemporalitySelector: temporality });
+  /** `metricProducers`: from the distro's `ReaderContext` (metrics aggregated outside the SDK). */
+  constructor(
+    readonly config: AnomalyConfig = {},
+    metricProducers?: MetricProducer[],
+  ) {
+    super({ aggregationTemporalitySelector: temporality, metricProducers });
     validate(config);
     this.intervalMs = config.intervalMs ?? 15_000;
     this.clock = config.now ?? Date.now;

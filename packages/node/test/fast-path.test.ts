@@ -64,13 +64,14 @@ describe('the HTTP fast path in the distro', () => {
     start({
       env,
       plugins: [p],
-      // Health (on by default) and the dashboard build their snapshot readers with the producers too.
+      // Anomaly and health (on by default) and the dashboard build their readers with the producers too.
       dashboard: { enabled: true },
       views: { buckets: { 'http.server.request.duration': [0.5, 1] } },
     });
     await ready();
     expect(fastPathOn()).toBe(true);
     expect(getPlugin('health')?.name).toBe('health');
+    expect(getPlugin('anomaly')?.name).toBe('anomaly');
     expect(getPlugin('dashboard')?.name).toBe('dashboard');
     await traffic(3);
 
