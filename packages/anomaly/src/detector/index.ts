@@ -15,7 +15,8 @@
  *    thereby need a larger excursion than quiet ones.
  * 4. Rest: after a score reaches {@link DEFAULT_ALERT_THRESHOLD} the detector returns 0 for `restPoints`
  *    points, and adds the `zl` that fired to a penalty subtracted from later `zl` values, halving every
- *    `restHalfLife` points: one incident gives one high score, a second, stronger incident can fire again.
+ *    `restHalfLife` points (or `restGrowth` times the points seen so far, if longer: the longer the history,
+ *    the rarer an alert must be): one incident gives one high score, a second, stronger incident can fire again.
  *
  * score = clamp((zl - penalty) / (2 · alertSigma), 0, 1), so the shipped threshold 0.5 means `alertSigma`.
  *
@@ -83,9 +84,16 @@ export interface DetectorOptions {
   /**
    * Half-life, in points, of the penalty a detection adds (its own `zl`): a second alert soon after the
    * first needs a larger excursion. 0 turns the penalty off.
-   * @default 500
+   * @default 400
    */
   restHalfLife?: number;
+  /**
+   * The penalty's half-life grows with the history: it is the larger of `restHalfLife` and `restGrowth` times
+   * the points seen so far (with the defaults, from 8,000 points on; 1,000 points after 20,000). 0 keeps it at
+   * `restHalfLife`.
+   * @default 0.05
+   */
+  restGrowth?: number;
 }
 
 /** A streaming detector for one series. */
@@ -125,6 +133,8 @@ interface Params {
   readonly alertSigma: number;
   readonly restPoints: number;
   readonly restDecay: number;
+  readonly restHalfLife: number;
+  readonly restGrowth: number;
   /** Length of the state array. */
   readonly size: number;
 }
@@ -169,7 +179,7 @@ function toParams(options: DetectorOptions): Params {
       `@otel-perf/anomaly: detector option seasonal = ${String(seasonal)} is invalid; expected true or false`,
     );
   }
-  const restHalfLife = positive('restHalfLife', options.restHalfLife, 500, true);
+  const restHalfLife = positive('restHalfLife', options.restHalfLife, 400, true);
   return {
     warmup: Math.floor(positive('warmup', options.warmup, 150, true)),
     horizons: horizons.length,
@@ -182,6 +192,8 @@ function toParams(options: DetectorOptions): Params {
     alertSigma: positive('alertSigma', options.alertSigma, 1.5),
     restPoints: Math.floor(positive('restPoints', options.restPoints, 100, true)),
     restDecay: restHalfLife > 0 ? 2 ** (-1 / restHalfLife) : 0,
+    restHalfLife,
+    restGrowth: positive('restGrowth', options.restGrowth, 0.05, true),
     size: HORIZONS + 2 * horizons.length + (seasonal ? 24 : 0),
   };
 }
@@ -294,7 +306,8 @@ class StreamingDetector implements Detector {
 
     // 4. Warm-up, rest and penalty.
     const penalty = s[PENALTY] as number;
-    s[PENALTY] = penalty * p.restDecay;
+    const grown = n * p.restGrowth;
+    s[PENALTY] = penalty * (grown > p.restHalfLife && penalty > 0 ? Math.exp(-Math.LN2 / grown) : p.restDecay);
     if (n <= p.warmup) return 0;
     const resting = s[RESTING] as number;
     if (resting > 0) {
