@@ -307,7 +307,8 @@ class StreamingDetector implements Detector {
     // 4. Warm-up, rest and penalty.
     const penalty = s[PENALTY] as number;
     const grown = n * p.restGrowth;
-    s[PENALTY] = penalty * (grown > p.restHalfLife && penalty > 0 ? Math.exp(-Math.LN2 / grown) : p.restDecay);
+    s[PENALTY] =
+      penalty * (grown > p.restHalfLife && penalty > 0 ? Math.exp(-Math.LN2 / grown) : p.restDecay);
     if (n <= p.warmup) return 0;
     const resting = s[RESTING] as number;
     if (resting > 0) {

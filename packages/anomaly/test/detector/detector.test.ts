@@ -200,6 +200,7 @@ describe('detector: options', () => {
       [{ horizons: [10, 0] }, /horizons\[1\] = 0 .*> 0/],
       [{ alertSigma: Number.NaN }, /alertSigma = NaN/],
       [{ restHalfLife: -5 }, /restHalfLife = -5/],
+      [{ restGrowth: -0.1 }, /restGrowth = -0.1 .*>= 0/],
       [{ seasonal: 'yes' as unknown as boolean }, /seasonal = yes .*true or false/],
     ];
     for (const [options, message] of bad) expect(() => createDetector(options)).toThrow(message);
@@ -213,6 +214,18 @@ describe('detector: options', () => {
     scoreAll(b, series(1000, { seed: 1, level: 1000 }));
     expect(a.baseline).toBeLessThan(20);
     expect(b.baseline).toBeGreaterThan(900);
+  });
+
+  it('restGrowth: after a long history a second incident soon after the first needs more to fire', () => {
+    // Two equal 20σ spikes 1,200 points apart, late in a long series: with a fixed 400-point penalty half-life
+    // (three half-lives later) both fire; with the half-life grown to 5% of the history (≈ 1,500 points) only
+    // the first does.
+    for (const seed of [1, 2, 3]) {
+      const s = series(33_000, { seed, shape: (i) => (i === 30_000 || i === 31_200 ? 40 : 0) });
+      const late = (scores: number[]) => alerts(scores, T).filter((i) => i >= 29_000);
+      expect(late(scoreAll(createDetector({ restGrowth: 0 }), s)), `seed ${seed}`).toEqual([30_000, 31_200]);
+      expect(late(scoreAll(createDetector(), s)), `seed ${seed}`).toEqual([30_000]);
+    }
   });
 
   it('alertSigma moves the threshold: a stricter detector does not fire on the 20σ spike a looser one fires on', () => {
