@@ -12,7 +12,10 @@
  *    burst dominate the statistics that follow).
  * 3. Likelihood: a short average of raw scores is compared with the long-run mean and deviation of the raw
  *    scores of this series (winsorised): `zl`, the number of deviations it sits above normal. Noisy series
- *    thereby need a larger excursion than quiet ones.
+ *    thereby need a larger excursion than quiet ones. A slow average (half-life `slowHalfLife`) is compared
+ *    the same way, its deviation divided by `slowSpread` (an average of many raw scores varies less than one):
+ *    `zl` is the larger of the two, so a sustained moderate change (a level shift, a busier regime) counts
+ *    as much as a burst.
  * 4. Rest: after a score reaches {@link DEFAULT_ALERT_THRESHOLD} the detector returns 0 for `restPoints`
  *    points, and adds the `zl` that fired to a penalty subtracted from later `zl` values, halving every
  *    `restHalfLife` points (or `restGrowth` times the points seen so far, if longer: the longer the history,
@@ -66,6 +69,17 @@ export interface DetectorOptions {
    */
   shortHalfLife?: number;
   /**
+   * Half-life of the slow average of raw scores, in points; 0 leaves it out.
+   * @default 60
+   */
+  slowHalfLife?: number;
+  /**
+   * The slow average's excursion is measured in `slowSpread` long-run deviations of the raw scores (it varies
+   * less than a single raw score, so less than 1).
+   * @default 0.3
+   */
+  slowSpread?: number;
+  /**
    * Half-life of the long-run raw-score statistics, in points.
    * @default 2000
    */
@@ -78,7 +92,7 @@ export interface DetectorOptions {
   alertSigma?: number;
   /**
    * Points after a score reaches the threshold during which the detector returns 0.
-   * @default 100
+   * @default 300
    */
   restPoints?: number;
   /**
@@ -129,6 +143,9 @@ interface Params {
   readonly seasonalHalfLifeMs: number;
   readonly clip: number;
   readonly aShort: number;
+  /** 0: no slow average. */
+  readonly aSlow: number;
+  readonly slowSpread: number;
   readonly aLong: number;
   readonly alertSigma: number;
   readonly restPoints: number;
@@ -149,7 +166,8 @@ const PENALTY = 5; // penalty subtracted from zl
 const S_SCALE = 6; // residual scale of the hour-of-day profile
 const S_N = 7; // points the profile has scored
 const LAST_TS = 8; // last timestamp seen
-const HORIZONS = 9;
+const SLOW = 9; // slow average of raw scores
+const HORIZONS = 10;
 
 function halfLifeAlpha(points: number): number {
   return 1 - 2 ** (-1 / points);
@@ -179,6 +197,7 @@ function toParams(options: DetectorOptions): Params {
       `@otel-perf/anomaly: detector option seasonal = ${String(seasonal)} is invalid; expected true or false`,
     );
   }
+  const slowHalfLife = positive('slowHalfLife', options.slowHalfLife, 60, true);
   const restHalfLife = positive('restHalfLife', options.restHalfLife, 400, true);
   return {
     warmup: Math.floor(positive('warmup', options.warmup, 150, true)),
@@ -188,9 +207,11 @@ function toParams(options: DetectorOptions): Params {
     seasonalHalfLifeMs: positive('seasonalHalfLifeDays', options.seasonalHalfLifeDays, 3) * HOUR_MS,
     clip: positive('clip', options.clip, 3),
     aShort: halfLifeAlpha(positive('shortHalfLife', options.shortHalfLife, 2)),
+    aSlow: slowHalfLife > 0 ? halfLifeAlpha(slowHalfLife) : 0,
+    slowSpread: positive('slowSpread', options.slowSpread, 0.3),
     aLong: halfLifeAlpha(positive('longHalfLife', options.longHalfLife, 2000)),
     alertSigma: positive('alertSigma', options.alertSigma, 1.5),
-    restPoints: Math.floor(positive('restPoints', options.restPoints, 100, true)),
+    restPoints: Math.floor(positive('restPoints', options.restPoints, 300, true)),
     restDecay: restHalfLife > 0 ? 2 ** (-1 / restHalfLife) : 0,
     restHalfLife,
     restGrowth: positive('restGrowth', options.restGrowth, 0.05, true),
@@ -289,13 +310,20 @@ class StreamingDetector implements Detector {
     }
     raw = Math.log1p(raw < RAW_CAP ? raw : RAW_CAP);
 
-    // 3. Likelihood of the short average against this series' own raw-score history.
+    // 3. Likelihood of the short and slow averages against this series' own raw-score history.
     const aShort = p.aShort > inv ? p.aShort : inv;
     const short = (s[SHORT] as number) + aShort * (raw - (s[SHORT] as number));
     s[SHORT] = short;
     const rMean = s[R_MEAN] as number;
     const rSd = Math.sqrt(s[R_VAR] as number) + 1e-9;
-    const zl = (short - rMean) / rSd;
+    let zl = (short - rMean) / rSd;
+    if (p.aSlow > 0) {
+      const aSlow = p.aSlow > inv ? p.aSlow : inv;
+      const slow = (s[SLOW] as number) + aSlow * (raw - (s[SLOW] as number));
+      s[SLOW] = slow;
+      const zs = (slow - rMean) / (rSd * p.slowSpread);
+      if (zs > zl) zl = zs;
+    }
     // The history is updated after scoring, winsorised at 3 deviations so an incident does not widen it much.
     const lim = rMean + 3 * rSd;
     const rr = n < 20 || raw < lim ? raw : lim;
