@@ -201,6 +201,8 @@ describe('detector: options', () => {
       [{ alertSigma: Number.NaN }, /alertSigma = NaN/],
       [{ restHalfLife: -5 }, /restHalfLife = -5/],
       [{ restGrowth: -0.1 }, /restGrowth = -0.1 .*>= 0/],
+      [{ slowSpread: 0 }, /slowSpread = 0 .*> 0/],
+      [{ slowHalfLife: -1 }, /slowHalfLife = -1 .*>= 0/],
       [{ seasonal: 'yes' as unknown as boolean }, /seasonal = yes .*true or false/],
     ];
     for (const [options, message] of bad) expect(() => createDetector(options)).toThrow(message);
@@ -214,6 +216,24 @@ describe('detector: options', () => {
     scoreAll(b, series(1000, { seed: 1, level: 1000 }));
     expect(a.baseline).toBeLessThan(20);
     expect(b.baseline).toBeGreaterThan(900);
+  });
+
+  it('slow average: a ramp that goes on (0.2σ a point for 600 points) alerts again as soon as the rest ends', () => {
+    for (const seed of [1, 2, 3]) {
+      const s = series(4000, {
+        seed,
+        shape: (i) => (i >= 2000 && i < 2600 ? (i - 2000) * 0.2 : i >= 2600 ? 120 : 0),
+      });
+      const withSlow = alerts(scoreAll(createDetector(), s), T);
+      const shortOnly = alerts(scoreAll(createDetector({ slowHalfLife: 0 }), s), T);
+      expect(withSlow, `seed ${seed}`).toHaveLength(2);
+      expect(withSlow[0]).toBeGreaterThanOrEqual(2000);
+      expect(withSlow[0]).toBeLessThanOrEqual(2030);
+      // restPoints (300) of silence, then the slow average still sees the ramp
+      expect(withSlow[1]).toBe((withSlow[0] as number) + 301);
+      // the short average alone has got used to it
+      expect(shortOnly, `seed ${seed}`).toEqual([withSlow[0]]);
+    }
   });
 
   it('restGrowth: after a long history a second incident soon after the first needs more to fire', () => {
