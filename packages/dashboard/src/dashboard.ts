@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
-import type { OtelPerfPlugin, PluginContext, Route } from '@otel-perf/core';
+import type { OtelPerfPlugin, PluginContext, ReaderContext, Route } from '@otel-perf/core';
 import type { MetricSnapshot } from '@otel-perf/health';
-import { SnapshotReader } from '@otel-perf/health';
+import { SnapshotReader, snapshotProducers } from '@otel-perf/health';
 import { type Asset, loadAssets } from './assets.js';
 import { buildFrame, type Frame, pickGroups } from './frames.js';
 import { RingBuffer } from './history.js';
@@ -57,7 +57,8 @@ function json(res: ServerResponse, status: number, body: unknown): void {
  * page and its assets, the history API and the live stream. Use {@link dashboardPlugin} with the distro.
  */
 export class Dashboard {
-  readonly reader: SnapshotReader;
+  /** Replaced by the plugin's `readers(context)` with one that carries the distro's producers. */
+  reader: SnapshotReader;
   private readonly history: RingBuffer<Frame>;
   private readonly stream: FrameStream;
   private readonly intervalMs: number;
@@ -214,7 +215,10 @@ export function dashboardPlugin(config: DashboardConfig = {}): DashboardPlugin {
   return {
     name: 'dashboard',
     dashboard,
-    readers: (): MetricReader[] => [dashboard.reader],
+    readers: (context?: ReaderContext): MetricReader[] => {
+      dashboard.reader = new SnapshotReader(0, snapshotProducers(context));
+      return [dashboard.reader];
+    },
     routes: () => dashboard.routes(),
     start: (ctx) => dashboard.start(ctx),
     shutdown: async () => dashboard.stop(),

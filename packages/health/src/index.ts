@@ -36,7 +36,7 @@ export {
   METRIC_HEALTH_SCORE,
   OVERALL_COMPONENT,
 } from './semconv.js';
-export { SnapshotReader, toSnapshot } from './snapshot.js';
+export { SnapshotReader, snapshotProducers, toSnapshot } from './snapshot.js';
 export type {
   CheckContext,
   CheckOutcome,

@@ -1,9 +1,9 @@
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
-import type { OtelPerfPlugin, PluginContext, Route } from '@otel-perf/core';
+import type { OtelPerfPlugin, PluginContext, ReaderContext, Route } from '@otel-perf/core';
 import { anomalyAlertsCheck } from './checks.js';
 import { createHealth, type Health } from './health.js';
 import { recordHealthMetrics } from './instruments.js';
-import { SnapshotReader } from './snapshot.js';
+import { SnapshotReader, snapshotProducers } from './snapshot.js';
 import type { HealthConfig } from './types.js';
 
 /** What the health plugin looks for on a plugin named `anomaly`. */
@@ -24,14 +24,18 @@ export interface HealthPlugin extends OtelPerfPlugin {
  * starts background checks and the drain.
  */
 export function healthPlugin(config: HealthConfig = {}): HealthPlugin {
-  const reader = new SnapshotReader(config.snapshotMaxAgeMs ?? 1000);
+  const maxAge = config.snapshotMaxAgeMs ?? 1000;
+  // Replaced in readers() by one that carries the distro's producers; this one serves standalone use.
+  let reader = new SnapshotReader(maxAge);
   const health = createHealth({ ...config, snapshot: config.snapshot ?? (() => reader.snapshot()) });
   let stopMetrics: (() => void) | undefined;
   return {
     name: 'health',
     health,
-    readers(): MetricReader[] {
-      return config.snapshot ? [] : [reader];
+    readers(context?: ReaderContext): MetricReader[] {
+      if (config.snapshot) return [];
+      reader = new SnapshotReader(maxAge, snapshotProducers(context));
+      return [reader];
     },
     routes(): Route[] {
       return health.routes();

@@ -2,9 +2,11 @@ import {
   AggregationTemporality,
   DataPointType,
   type MetricData,
+  type MetricProducer,
   MetricReader,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
+import type { ReaderContext } from '@otel-perf/core';
 import type { MetricSnapshot, SnapshotMetric, SnapshotPoint } from './types.js';
 
 /** Turns a collection into the plain-data snapshot the checks read and `?metrics=true` serves. */
@@ -41,6 +43,13 @@ function toSnapshotMetric(m: MetricData): SnapshotMetric {
   return { unit: m.descriptor.unit, type: 'gauge', points: [] };
 }
 
+const CUMULATIVE = (): AggregationTemporality => AggregationTemporality.CUMULATIVE;
+
+/** The producers of a cumulative snapshot reader, from the distro's reader context (if any). */
+export function snapshotProducers(context: ReaderContext | undefined): MetricProducer[] | undefined {
+  return context?.metricProducers({ aggregationTemporalitySelector: CUMULATIVE });
+}
+
 /**
  * A pull reader on the app's MeterProvider that the health checks read: cumulative, so it never takes a
  * delta away from another reader, and collected at most once per `maxAgeMs` however many probes arrive.
@@ -49,8 +58,12 @@ export class SnapshotReader extends MetricReader {
   private cached: MetricSnapshot | undefined;
   private inFlight: Promise<MetricSnapshot | undefined> | undefined;
 
-  constructor(private readonly maxAgeMs = 1000) {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  /** `metricProducers`: from the distro's `ReaderContext` (metrics aggregated outside the SDK). */
+  constructor(
+    private readonly maxAgeMs = 1000,
+    metricProducers?: MetricProducer[],
+  ) {
+    super({ aggregationTemporalitySelector: CUMULATIVE, metricProducers });
   }
 
   /** The current snapshot (a cached one if younger than `maxAgeMs`); undefined if collection failed. */

@@ -93,9 +93,9 @@ async function expectDurationMetric(name: string, server: BenchServer, metricsUr
 
 const app = join(fixtures, 'app.cjs');
 
-function noBodySizeConfig(): string {
+function configFile(config: object): string {
   const file = join(mkdtempSync(join(tmpdir(), 'otel-perf-bench-')), 'otel-perf.json');
-  writeFileSync(file, JSON.stringify({ http: { bodySize: false } }));
+  writeFileSync(file, JSON.stringify(config));
   return file;
 }
 const quiet = { OTEL_LOG_LEVEL: 'error', OTEL_SERVICE_NAME: 'bench' };
@@ -112,7 +112,10 @@ async function withPrometheus(nodeArgs: string[], script: string, env: Record<st
   return { server, metricsUrl: `http://127.0.0.1:${promPort}/metrics` };
 }
 
-const autoRegister = autoInstrumentationsRegister();
+// BENCH_CASES=<RegExp>: run only the cases whose name matches (the baseline always runs).
+const only = process.env.BENCH_CASES ? new RegExp(process.env.BENCH_CASES) : undefined;
+const autoRegister =
+  only === undefined || only.test('auto-instrumentations') ? autoInstrumentationsRegister() : '';
 
 await runBench({
   title: `instrumentation-http: tiny handler, wrk ${CONNECTIONS} connections`,
@@ -127,29 +130,37 @@ await runBench({
   ],
   cases: [
     serverCase('bare node:http', async () => ({ server: await startServer([], app, quiet) }), true),
-    serverCase('@otel-perf/node preload', () =>
-      withPrometheus(['--require', '@otel-perf/node/register'], app),
-    ),
-    // The same without the two body-size histograms: one SDK recording per request instead of two.
-    serverCase('@otel-perf/node preload, http.bodySize: false', () =>
-      withPrometheus(['--require', '@otel-perf/node/register'], app, {
-        OTEL_PERF_CONFIG: noBodySizeConfig(),
+    ...[
+      serverCase('@otel-perf/node preload', () =>
+        withPrometheus(['--require', '@otel-perf/node/register'], app),
+      ),
+      // Before/after of the fast path in one run: the preload recording through the SDK's Histogram.record.
+      serverCase('@otel-perf/node preload, http.fastPath: false', () =>
+        withPrometheus(['--require', '@otel-perf/node/register'], app, {
+          OTEL_PERF_CONFIG: configFile({ http: { fastPath: false } }),
+        }),
+      ),
+      // The same without the two body-size histograms: one recording per request instead of two.
+      serverCase('@otel-perf/node preload, http.bodySize: false', () =>
+        withPrometheus(['--require', '@otel-perf/node/register'], app, {
+          OTEL_PERF_CONFIG: configFile({ http: { bodySize: false } }),
+        }),
+      ),
+      serverCase('upstream instrumentation-http 0.301 (metrics only)', () =>
+        withPrometheus([], join(fixtures, 'upstream-metrics.cjs')),
+      ),
+      serverCase(`auto-instrumentations-node ${AUTO_VERSION} preload`, () =>
+        withPrometheus(['--require', autoRegister], app, {
+          // Metrics only, like the other cases; no cloud resource detectors (they probe metadata endpoints).
+          OTEL_TRACES_EXPORTER: 'none',
+          OTEL_LOGS_EXPORTER: 'none',
+          OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process',
+        }),
+      ),
+      serverCase('prom-client middleware', async () => {
+        const server = await startServer([], join(fixtures, 'prom-client.cjs'), quiet);
+        return { server, metricsUrl: `${server.url}/metrics` };
       }),
-    ),
-    serverCase('upstream instrumentation-http 0.301 (metrics only)', () =>
-      withPrometheus([], join(fixtures, 'upstream-metrics.cjs')),
-    ),
-    serverCase(`auto-instrumentations-node ${AUTO_VERSION} preload`, () =>
-      withPrometheus(['--require', autoRegister], app, {
-        // Metrics only, like the other cases; no cloud resource detectors (they probe metadata endpoints).
-        OTEL_TRACES_EXPORTER: 'none',
-        OTEL_LOGS_EXPORTER: 'none',
-        OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process',
-      }),
-    ),
-    serverCase('prom-client middleware', async () => {
-      const server = await startServer([], join(fixtures, 'prom-client.cjs'), quiet);
-      return { server, metricsUrl: `${server.url}/metrics` };
-    }),
+    ].filter((c) => only === undefined || only.test(c.name)),
   ],
 });

@@ -2,11 +2,16 @@
 // recording costs with a cached, frozen attribute set, how much of that is the SDK hashing the attributes
 // (it serialises them on every record, whatever the caller caches), and our own attribute-set lookup.
 // Run: `npm run bench -- instrumentation-http`.
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import dc from 'node:diagnostics_channel';
+import { MeterProvider, MetricReader, type MetricReaderOptions } from '@opentelemetry/sdk-metrics';
 import { measureNsPerOp, runBench } from '@otel-perf/bench';
+import { HttpInstrumentation } from '@otel-perf/instrumentation-http';
 import { createViews, HTTP_DURATION_BUCKETS } from '@otel-perf/views';
 
 class PullReader extends MetricReader {
+  constructor(options?: MetricReaderOptions) {
+    super(options);
+  }
   protected override onForceFlush(): Promise<void> {
     return Promise.resolve();
   }
@@ -45,6 +50,44 @@ function sdkHash(a: Record<string, unknown>): string {
 // Our cache: a (route → (integer key → frozen set)) lookup, as in src/attributes.ts.
 const byRoute = new Map([['/users/:id', new Map([[(200 << 6) | 1, attrs]])]]);
 
+/**
+ * Our whole per-request work for one server request (both `diagnostics_channel` handlers: timestamps, active
+ * count, route, attribute set, duration + response body size), published with stand-in request/response
+ * objects: SDK recording vs. the fast path. The distro's views in both.
+ */
+function handlers(fastPath: boolean): { op: () => void; on: () => void; off: () => void } {
+  const views = { maxSeriesPerInstrument: 2000 };
+  const http = new HttpInstrumentation({ client: false, fastPath, views });
+  const reader = new PullReader(fastPath ? { metricProducers: [http.metricProducer()] } : {});
+  http.setMeterProvider(new MeterProvider({ readers: [reader], views: createViews(views) }));
+  http.disable();
+  const start = dc.channel('http.server.request.start');
+  const finish = dc.channel('http.server.response.finish');
+  const socket = {};
+  const response = { statusCode: 200, headersSent: true, _hasBody: true, _contentLength: 11, on() {} };
+  const request = { method: 'GET', url: '/users/42', httpVersion: '1.1', rawHeaders: [], socket };
+  const message = { request, response, socket, server: {} };
+  return {
+    op: () => {
+      start.publish(message);
+      finish.publish(message);
+    },
+    // Only one instrumentation listens at a time: each case subscribes for its own measurement.
+    on: () => http.enable(),
+    off: () => http.disable(),
+  };
+}
+const sdkHandlers = handlers(false);
+const fastHandlers = handlers(true);
+async function measured(h: ReturnType<typeof handlers>, durationMs: number): Promise<number> {
+  h.on();
+  try {
+    return await measureNsPerOp(h.op, { durationMs });
+  } finally {
+    h.off();
+  }
+}
+
 const durationMs = Number(process.env.BENCH_DURATION_MS ?? 400);
 await runBench({
   title: 'instrumentation-http: cost of one recording (in-process)',
@@ -71,6 +114,14 @@ await runBench({
     {
       name: 'histogram.record, distro views',
       run: () => measureNsPerOp(() => viewed.record(0.012, attrs), { durationMs }),
+    },
+    {
+      name: 'one server request, our handlers, SDK record',
+      run: () => measured(sdkHandlers, durationMs),
+    },
+    {
+      name: 'one server request, our handlers, fast path',
+      run: () => measured(fastHandlers, durationMs),
     },
   ],
 });

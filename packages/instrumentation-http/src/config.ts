@@ -1,3 +1,4 @@
+import { createViews } from '@otel-perf/views';
 import type { HttpInstrumentationConfig } from './types.js';
 
 /** The defaults of every option, merged in one place (constructor and `setConfig`). */
@@ -10,12 +11,14 @@ export const DEFAULT_CONFIG = {
   ignoreOutgoingHosts: [],
   bodySize: true,
   maxCachedAttributeSets: 2000,
+  fastPath: false,
+  views: {},
 } as const satisfies Required<HttpInstrumentationConfig>;
 
 /** A config with every default filled in. */
 export type ResolvedHttpConfig = Required<HttpInstrumentationConfig>;
 
-const BOOLEAN_KEYS = ['enabled', 'server', 'client', 'routeNormalization', 'bodySize'] as const;
+const BOOLEAN_KEYS = ['enabled', 'server', 'client', 'routeNormalization', 'bodySize', 'fastPath'] as const;
 const KNOWN_KEYS = new Set<string>(Object.keys(DEFAULT_CONFIG));
 
 function fail(key: string, value: unknown, allowed: string): never {
@@ -58,6 +61,18 @@ export function resolveConfig(config: HttpInstrumentationConfig = {}): ResolvedH
   const max = merged.maxCachedAttributeSets;
   if (typeof max !== 'number' || !Number.isInteger(max) || max < 0) {
     fail('maxCachedAttributeSets', max, 'an integer >= 0');
+  }
+  if (typeof merged.views !== 'object' || merged.views === null || Array.isArray(merged.views)) {
+    fail(
+      'views',
+      merged.views,
+      'an object of createViews options (buckets, attributes, maxSeriesPerInstrument, cardinalityLimit)',
+    );
+  }
+  try {
+    createViews(merged.views);
+  } catch (err) {
+    fail('views', merged.views, (err as Error).message);
   }
   return merged;
 }

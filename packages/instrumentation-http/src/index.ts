@@ -1,3 +1,4 @@
+export type { HttpMetricProducerOptions } from './aggregation.js';
 export { DEFAULT_CONFIG } from './config.js';
 export { HttpInstrumentation, IGNORE_SERVER } from './instrumentation.js';
 export {
@@ -17,5 +18,5 @@ export {
   METRIC_HTTP_SERVER_RESPONSE_BODY_SIZE,
   OTHER_METHOD,
 } from './semconv.js';
-export type { HttpInstrumentationConfig } from './types.js';
+export type { HttpInstrumentationConfig, HttpViewsOptions } from './types.js';
 export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';

@@ -10,7 +10,14 @@ import {
   ValueType,
 } from '@opentelemetry/api';
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
-import { BODY_SIZE_BUCKETS, HTTP_DURATION_BUCKETS } from '@otel-perf/views';
+import type { MetricProducer } from '@opentelemetry/sdk-metrics';
+import { BODY_SIZE_BUCKETS, HTTP_DURATION_BUCKETS, resolveBuckets } from '@otel-perf/views';
+import {
+  createHttpMetricProducer,
+  FastHistogram,
+  type HttpMetricProducerOptions,
+  ProducerRegistry,
+} from './aggregation.js';
 import {
   ACTIVE_SLOTS,
   activeAttributes,
@@ -31,7 +38,7 @@ import {
   UNIT_REQUESTS,
   UNIT_SECONDS,
 } from './semconv.js';
-import type { HttpInstrumentationConfig } from './types.js';
+import type { HttpInstrumentationConfig, HttpViewsOptions } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
 const SERVER_REQUEST_START = 'http.server.request.start';
@@ -130,6 +137,9 @@ export class HttpInstrumentation extends InstrumentationBase<HttpInstrumentation
   declare private _activeAttrs: Attributes[];
   declare private _kStart: symbol;
   declare private _subscribed: boolean;
+  /** The fast-path histograms, when `fastPath` is on (else recordings go through the SDK instruments). */
+  declare private _fast: FastHistograms | undefined;
+  declare private _producers: ProducerRegistry | undefined;
 
   constructor(config: HttpInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -146,6 +156,8 @@ export class HttpInstrumentation extends InstrumentationBase<HttpInstrumentation
     this._ignorePath = compilePathMatcher(resolved.ignorePaths);
     this._ignoreHosts =
       resolved.ignoreOutgoingHosts.length > 0 ? new Set(resolved.ignoreOutgoingHosts) : undefined;
+    this._producers ??= new ProducerRegistry();
+    this._fast = resolved.fastPath ? createFastHistograms(resolved.views, this._producers) : undefined;
     if (this._subscribed) {
       // Re-subscribe so the server/client switches take effect.
       this._unsubscribe();
@@ -155,35 +167,34 @@ export class HttpInstrumentation extends InstrumentationBase<HttpInstrumentation
 
   protected override init(): void {}
 
+  /**
+   * A `MetricProducer` for ONE reader (pass it in that reader's `metricProducers` option). With `fastPath`
+   * on, the HTTP histograms are aggregated here and reach readers only through these producers: give one
+   * to every reader of the MeterProvider. With `fastPath` off the producer reports nothing.
+   *
+   * @example
+   * const http = new HttpInstrumentation({ fastPath: true });
+   * const reader = new PeriodicExportingMetricReader({ exporter, metricProducers: [http.metricProducer()] });
+   */
+  metricProducer(options: HttpMetricProducerOptions = {}): MetricProducer {
+    this._producers ??= new ProducerRegistry();
+    return createHttpMetricProducer(
+      () => (this._fast === undefined ? [] : fastList(this._fast)),
+      { name: PACKAGE_NAME, version: PACKAGE_VERSION },
+      this._producers,
+      options,
+    );
+  }
+
   protected override _updateMetricInstruments(): void {
     const previous = this._instruments;
     const meter = this.meter;
     this._instruments = {
       meter,
-      serverDuration: meter.createHistogram(METRIC_HTTP_SERVER_REQUEST_DURATION, {
-        description: 'Duration of HTTP server requests.',
-        unit: UNIT_SECONDS,
-        valueType: ValueType.DOUBLE,
-        advice: { explicitBucketBoundaries: [...HTTP_DURATION_BUCKETS] },
-      }),
-      clientDuration: meter.createHistogram(METRIC_HTTP_CLIENT_REQUEST_DURATION, {
-        description: 'Duration of HTTP client requests.',
-        unit: UNIT_SECONDS,
-        valueType: ValueType.DOUBLE,
-        advice: { explicitBucketBoundaries: [...HTTP_DURATION_BUCKETS] },
-      }),
-      requestBodySize: meter.createHistogram(METRIC_HTTP_SERVER_REQUEST_BODY_SIZE, {
-        description: 'Size of HTTP server request bodies.',
-        unit: UNIT_BYTES,
-        valueType: ValueType.INT,
-        advice: { explicitBucketBoundaries: [...BODY_SIZE_BUCKETS] },
-      }),
-      responseBodySize: meter.createHistogram(METRIC_HTTP_SERVER_RESPONSE_BODY_SIZE, {
-        description: 'Size of HTTP server response bodies.',
-        unit: UNIT_BYTES,
-        valueType: ValueType.INT,
-        advice: { explicitBucketBoundaries: [...BODY_SIZE_BUCKETS] },
-      }),
+      serverDuration: histogram(meter, SERVER_DURATION),
+      clientDuration: histogram(meter, CLIENT_DURATION),
+      requestBodySize: histogram(meter, REQUEST_BODY_SIZE),
+      responseBodySize: histogram(meter, RESPONSE_BODY_SIZE),
       activeRequests: meter.createObservableUpDownCounter(METRIC_HTTP_SERVER_ACTIVE_REQUESTS, {
         description: 'Number of active HTTP server requests.',
         unit: UNIT_REQUESTS,
@@ -372,15 +383,28 @@ export class HttpInstrumentation extends InstrumentationBase<HttpInstrumentation
     const status = closed && !response.headersSent ? 0 : response.statusCode;
     const version = request.httpVersion;
     const attrs = this._serverAttrs.get(method, route, status, versionIndex(version), version, https, closed);
-    instruments.serverDuration.record(duration, attrs);
+    const fast = this._fast;
+    if (fast !== undefined) fast.serverDuration.record(duration, attrs);
+    else instruments.serverDuration.record(duration, attrs);
 
     if (this._resolved.bodySize && !closed) {
       const out = response as unknown as OutgoingInternals;
       const size = out._hasBody === false ? 0 : out._contentLength;
-      if (typeof size === 'number' && size >= 0) instruments.responseBodySize.record(size, attrs);
+      if (typeof size === 'number' && size >= 0) {
+        if (fast !== undefined) fast.responseBodySize.record(size, attrs);
+        else instruments.responseBodySize.record(size, attrs);
+      }
       const requestSize = contentLength(request.rawHeaders);
-      if (requestSize !== undefined) instruments.requestBodySize.record(requestSize, attrs);
+      if (requestSize !== undefined) {
+        if (fast !== undefined) fast.requestBodySize.record(requestSize, attrs);
+        else instruments.requestBodySize.record(requestSize, attrs);
+      }
     }
+  }
+
+  private _recordClient(duration: number, attrs: Attributes): void {
+    if (this._fast !== undefined) this._fast.clientDuration.record(duration, attrs);
+    else this._instruments?.clientDuration.record(duration, attrs);
   }
 
   private _onClientStart(request: ClientRequest): void {
@@ -419,7 +443,7 @@ export class HttpInstrumentation extends InstrumentationBase<HttpInstrumentation
       version,
       errorType,
     );
-    this._instruments.clientDuration.record(duration, attrs);
+    this._recordClient(duration, attrs);
   }
 
   private _onClientError(request: ClientRequest, error: unknown): void {
@@ -432,8 +456,102 @@ export class HttpInstrumentation extends InstrumentationBase<HttpInstrumentation
       methodIndex(request.method),
       errorTypeOf(error),
     );
-    this._instruments.clientDuration.record(duration, attrs);
+    this._recordClient(duration, attrs);
   }
+}
+
+/** The four histograms: name, description, unit, value type and default buckets, defined once. */
+const SERVER_DURATION = {
+  name: METRIC_HTTP_SERVER_REQUEST_DURATION,
+  description: 'Duration of HTTP server requests.',
+  unit: UNIT_SECONDS,
+  valueType: ValueType.DOUBLE,
+  buckets: HTTP_DURATION_BUCKETS,
+} as const;
+const CLIENT_DURATION = {
+  name: METRIC_HTTP_CLIENT_REQUEST_DURATION,
+  description: 'Duration of HTTP client requests.',
+  unit: UNIT_SECONDS,
+  valueType: ValueType.DOUBLE,
+  buckets: HTTP_DURATION_BUCKETS,
+} as const;
+const REQUEST_BODY_SIZE = {
+  name: METRIC_HTTP_SERVER_REQUEST_BODY_SIZE,
+  description: 'Size of HTTP server request bodies.',
+  unit: UNIT_BYTES,
+  valueType: ValueType.INT,
+  buckets: BODY_SIZE_BUCKETS,
+} as const;
+const RESPONSE_BODY_SIZE = {
+  name: METRIC_HTTP_SERVER_RESPONSE_BODY_SIZE,
+  description: 'Size of HTTP server response bodies.',
+  unit: UNIT_BYTES,
+  valueType: ValueType.INT,
+  buckets: BODY_SIZE_BUCKETS,
+} as const;
+type HistogramSpec =
+  | typeof SERVER_DURATION
+  | typeof CLIENT_DURATION
+  | typeof REQUEST_BODY_SIZE
+  | typeof RESPONSE_BODY_SIZE;
+
+function histogram(meter: Meter, spec: HistogramSpec): Histogram {
+  return meter.createHistogram(spec.name, {
+    description: spec.description,
+    unit: spec.unit,
+    valueType: spec.valueType,
+    advice: { explicitBucketBoundaries: [...spec.buckets] },
+  });
+}
+
+interface FastHistograms {
+  serverDuration: FastHistogram;
+  clientDuration: FastHistogram;
+  requestBodySize: FastHistogram;
+  responseBodySize: FastHistogram;
+}
+
+function fastList(f: FastHistograms): FastHistogram[] {
+  return [f.serverDuration, f.responseBodySize, f.requestBodySize, f.clientDuration];
+}
+
+/** The SDK's default per-collection series limit (`aggregationCardinalityLimit`). */
+const SDK_CARDINALITY_LIMIT = 2000;
+
+/** The fast-path histograms with the views applied as `createViews` would (buckets, allow-list, series cap). */
+function createFastHistograms(views: HttpViewsOptions, registry: ProducerRegistry): FastHistograms {
+  const make = (spec: HistogramSpec): FastHistogram => {
+    const override = views.buckets?.[spec.name];
+    const allow = views.attributes?.[spec.name];
+    // createViews' guard caps series at maxSeriesPerInstrument; the SDK's limit keeps limit - 1 series plus
+    // the overflow series per collection: the stricter of the two applies.
+    const limit = (views.cardinalityLimit ?? SDK_CARDINALITY_LIMIT) - 1;
+    const maxSeries = Math.max(1, Math.min(views.maxSeriesPerInstrument ?? limit, limit));
+    return new FastHistogram(
+      {
+        name: spec.name,
+        description: spec.description,
+        unit: spec.unit,
+        valueType: spec.valueType,
+        advice: { explicitBucketBoundaries: [...spec.buckets] },
+      },
+      {
+        boundaries:
+          override === undefined
+            ? [...spec.buckets]
+            : resolveBuckets(override, `views.buckets["${spec.name}"]`),
+        allow: allow === undefined ? undefined : new Set(allow),
+        maxSeries,
+      },
+      registry,
+    );
+  };
+  return {
+    serverDuration: make(SERVER_DURATION),
+    clientDuration: make(CLIENT_DURATION),
+    requestBodySize: make(REQUEST_BODY_SIZE),
+    responseBodySize: make(RESPONSE_BODY_SIZE),
+  };
 }
 
 let kAuthority: symbol | null | undefined;

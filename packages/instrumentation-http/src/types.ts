@@ -1,4 +1,14 @@
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
+import type { CreateViewsOptions } from '@otel-perf/views';
+
+/**
+ * The view settings the fast path applies itself (the SDK's views do not see its histograms): the same
+ * options as `createViews` from `@otel-perf/views`; only the entries of the four HTTP histograms are used.
+ */
+export type HttpViewsOptions = Pick<
+  CreateViewsOptions,
+  'buckets' | 'attributes' | 'maxSeriesPerInstrument' | 'cardinalityLimit'
+>;
 
 /** Configuration of {@link HttpInstrumentation}. Every option is optional; defaults are merged in one place. */
 export interface HttpInstrumentationConfig extends InstrumentationConfig {
@@ -48,4 +58,23 @@ export interface HttpInstrumentationConfig extends InstrumentationConfig {
    * @default 2000
    */
   maxCachedAttributeSets?: number;
+  /**
+   * Aggregate the four HTTP histograms inside the instrumentation instead of through the SDK's
+   * `Histogram.record` (which hashes the attribute set on every recording: about 1.1 µs of a 1.4 µs
+   * recording). The histograms then reach readers ONLY through producers from
+   * `instrumentation.metricProducer()`, one passed to each reader's `metricProducers` option; the
+   * `@otel-perf/node` distro does that for every reader it builds. Bucket overrides, allow-lists and the
+   * series cap come from `views` (not from the MeterProvider's views). Off, recordings go through the SDK
+   * instruments of whatever MeterProvider is set, as any instrumentation does.
+   * @default false
+   */
+  fastPath?: boolean;
+  /**
+   * With `fastPath`: bucket overrides, attribute allow-lists and series cap of the HTTP histograms, as
+   * `createViews` options (the distro passes its own `views` config). Past the series cap (the stricter of
+   * `maxSeriesPerInstrument` and `cardinalityLimit - 1`, default 1999) new attribute sets are recorded as
+   * `{ otel.metric.overflow: true }`. Ignored without `fastPath`.
+   * @default {}
+   */
+  views?: HttpViewsOptions;
 }

@@ -23,11 +23,13 @@ interface Point {
 interface Exported {
   errors: string[];
   metrics: Record<string, { unit: string; type: string; boundaries: number[]; points: Point[] }>;
+  /** Every HTTP histogram: scope, descriptor, temporality, points (bucket counts and sums for sizes). */
+  histograms: Record<string, unknown>;
 }
 
 const fixture = join(import.meta.dirname, 'fixtures', 'parity-app.cjs');
 
-async function run(path: 'ours' | 'upstream'): Promise<Exported> {
+async function run(path: 'ours' | 'fast' | 'upstream'): Promise<Exported> {
   const child = runNode([fixture, path], { timeoutMs: 20_000 });
   const [line] = await child.waitForOutput(/^\{.*\}$/m);
   const { code } = await child.exited;
@@ -106,5 +108,25 @@ describe('parity with @opentelemetry/instrumentation-http', () => {
       return rest;
     };
     expect(errorType(clientOurs).map(noResponse)).toEqual(errorType(clientUpstream).map(noResponse));
+  });
+
+  it('the fast path (fastPath + metricProducer) exports exactly what the SDK path does', async () => {
+    const [ours, fast] = await Promise.all([run('ours'), run('fast')]);
+    expect(fast.errors).toEqual([]);
+    expect(Object.keys(ours.histograms).sort()).toEqual([
+      'http.client.request.duration',
+      'http.server.request.body.size',
+      'http.server.request.duration',
+      'http.server.response.body.size',
+    ]);
+    const sorted = (h: Record<string, unknown>) => {
+      const out: Record<string, unknown> = {};
+      for (const [name, m] of Object.entries(h)) {
+        const metric = m as { points: Point[] };
+        out[name] = { ...metric, points: [...byAttributes(metric.points).entries()].sort() };
+      }
+      return out;
+    };
+    expect(sorted(fast.histograms)).toEqual(sorted(ours.histograms));
   });
 });

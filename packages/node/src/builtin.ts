@@ -1,11 +1,14 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { OtelPerfPlugin } from '@otel-perf/core';
+import type { ViewsConfig } from './types.js';
 import type { Schema } from './validate.js';
 
 /** What a built-in's factory gets from the distro besides its options. */
 export interface BuiltinContext {
   /** `host[:port]` of the endpoints the distro exports to (the OTLP collector): not app traffic. */
   readonly exportHosts: readonly string[];
+  /** The distro's views (bucket overrides, allow-lists, series cap), for metrics aggregated outside the SDK. */
+  readonly views: ViewsConfig;
 }
 
 /** One entry of the built-in table (`src/builtins.ts`). */

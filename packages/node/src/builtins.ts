@@ -7,6 +7,7 @@
  * A factory that throws on bad options stops startup with a `ConfigError` naming the section. A name must
  * not be one of the distro's own config keys (a test checks).
  */
+import { type AnomalyConfig, anomalyPlugin } from '@otel-perf/anomaly';
 import { type DashboardConfig, dashboardPlugin } from '@otel-perf/dashboard';
 import { type HealthConfig, healthPlugin } from '@otel-perf/health';
 import { CacheInstrumentation, type CacheInstrumentationConfig } from '@otel-perf/instrumentation-cache';
@@ -15,6 +16,11 @@ import {
   type CircuitBreakerInstrumentationConfig,
 } from '@otel-perf/instrumentation-circuit-breaker';
 import { HttpInstrumentation, type HttpInstrumentationConfig } from '@otel-perf/instrumentation-http';
+import { PgInstrumentation, type PgInstrumentationConfig } from '@otel-perf/instrumentation-pg';
+import {
+  RuntimeInstrumentation,
+  type RuntimeInstrumentationConfig,
+} from '@otel-perf/instrumentation-runtime';
 import { type Builtin, instrumentationPlugin } from './builtin.js';
 
 export const BUILTINS = {
@@ -22,14 +28,29 @@ export const BUILTINS = {
     enabledByDefault: true,
     create: (options, context) => {
       const config = options as HttpInstrumentationConfig;
-      // The exporter's own requests to the OTLP endpoint are not app traffic.
+      // The exporter's own requests to the OTLP endpoint are not app traffic. The fast path (histograms
+      // aggregated in the instrumentation, handed to every reader as a MetricProducer) is on by default
+      // here, with the distro's views; `http: { fastPath: false }` records through the SDK instead.
       const withHosts = {
         ...config,
+        fastPath: config.fastPath ?? true,
+        views: config.views ?? context.views,
         ignoreOutgoingHosts: [...(config.ignoreOutgoingHosts ?? []), ...context.exportHosts],
       };
       // The metrics server marks itself (IGNORE_SERVER): scrapes and probes are not app traffic either.
       const instrumentation = new HttpInstrumentation(withHosts);
-      return { name: 'http', instrumentations: () => [instrumentation] };
+      return {
+        name: 'http',
+        instrumentations: () => [instrumentation],
+        metricProducers: () =>
+          withHosts.fastPath
+            ? {
+                create: (o) => instrumentation.metricProducer(o),
+                fallBack: () =>
+                  instrumentation.setConfig({ ...instrumentation.getConfig(), fastPath: false }),
+              }
+            : undefined,
+      };
     },
   },
   circuitBreaker: {
@@ -40,13 +61,27 @@ export const BUILTINS = {
         new CircuitBreakerInstrumentation(options as CircuitBreakerInstrumentationConfig),
       ),
   },
+  runtime: {
+    enabledByDefault: true,
+    create: (options) =>
+      instrumentationPlugin('runtime', new RuntimeInstrumentation(options as RuntimeInstrumentationConfig)),
+  },
   // Reports the caches the app measures with @otel-perf/instrumentation-cache's adapters (it patches nothing).
   cache: {
     enabledByDefault: true,
     create: (options) =>
       instrumentationPlugin('cache', new CacheInstrumentation(options as CacheInstrumentationConfig)),
   },
+  pg: {
+    enabledByDefault: true,
+    create: (options) =>
+      instrumentationPlugin('pg', new PgInstrumentation(options as PgInstrumentationConfig)),
+  },
   // Plugins that read other plugins start after them: health reads anomaly, the dashboard reads both.
+  anomaly: {
+    enabledByDefault: true,
+    create: (options) => anomalyPlugin(options as AnomalyConfig),
+  },
   health: {
     enabledByDefault: true,
     create: (options) => healthPlugin(options as HealthConfig),

@@ -1,6 +1,10 @@
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { type MetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import type { Route } from '@otel-perf/core';
+import {
+  AggregationTemporality,
+  type MetricReader,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import type { ReaderContext, Route } from '@otel-perf/core';
 import { OtlpExporter } from './otlp.js';
 import { metricsHandler } from './prometheus.js';
 import { METRICS_PATH } from './server.js';
@@ -13,16 +17,27 @@ export interface ExporterReaders {
   routes: Route[];
 }
 
+const CUMULATIVE = (): AggregationTemporality => AggregationTemporality.CUMULATIVE;
+
 /**
+ * `context` hands out the producers of metrics aggregated outside the SDK, one set per reader.
  * `resourceSettled` resolves once the resource's asynchronous attributes (`host.id`) are known; scrapes
  * wait for it so the first one does not read a half-built resource.
  */
-export function buildReaders(config: ResolvedConfig, resourceSettled: Promise<void>): ExporterReaders {
+export function buildReaders(
+  config: ResolvedConfig,
+  resourceSettled: Promise<void>,
+  context?: ReaderContext,
+): ExporterReaders {
   const readers: MetricReader[] = [];
   const routes: Route[] = [];
   if (config.exporters.includes('prometheus')) {
     // Served by our own metrics server (shared with plugin routes), so the exporter never listens.
-    const prometheus = new PrometheusExporter({ preventServerStart: true });
+    // Prometheus is cumulative; the producers carry metrics aggregated outside the SDK (HTTP fast path).
+    const prometheus = new PrometheusExporter({
+      preventServerStart: true,
+      metricProducers: context?.metricProducers({ aggregationTemporalitySelector: CUMULATIVE }),
+    });
     readers.push(prometheus);
     routes.push({
       method: 'GET',
@@ -32,9 +47,14 @@ export function buildReaders(config: ResolvedConfig, resourceSettled: Promise<vo
   }
   if (config.exporters.includes('otlp')) {
     const budget = Math.min(config.otlp.timeoutMillis, config.shutdownTimeoutMillis);
+    const exporter = new OtlpExporter(config.otlp, budget);
     readers.push(
       new PeriodicExportingMetricReader({
-        exporter: new OtlpExporter(config.otlp, budget),
+        exporter,
+        // The reader asks its exporter for the temporality (OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE).
+        metricProducers: context?.metricProducers({
+          aggregationTemporalitySelector: (t) => exporter.selectAggregationTemporality(t),
+        }),
         exportIntervalMillis: config.otlp.exportIntervalMillis,
         exportTimeoutMillis: Math.min(30_000, config.otlp.exportIntervalMillis),
       }),

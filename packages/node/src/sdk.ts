@@ -8,8 +8,15 @@ import {
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
-import { MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
-import { type OtelPerfPlugin, type PluginContext, type Route, safeCall } from '@otel-perf/core';
+import { MeterProvider, type MetricProducer, type MetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  type OtelPerfPlugin,
+  type PluginContext,
+  type ProducerSource,
+  type ReaderContext,
+  type Route,
+  safeCall,
+} from '@otel-perf/core';
 import type { HealthCheck, HealthPlugin } from '@otel-perf/health';
 import type { Builtin, BuiltinContext } from './builtin.js';
 import { BUILTINS } from './builtins.js';
@@ -129,6 +136,65 @@ function collect<T>(
   return out;
 }
 
+/** The plugins' producer sources (metrics aggregated outside the SDK, such as the HTTP fast path). */
+function producerSources(plugins: readonly OtelPerfPlugin[]): ProducerSource[] {
+  const out: ProducerSource[] = [];
+  for (const p of plugins) {
+    if (!p.metricProducers) continue;
+    const s = safeCall(`plugin ${p.name}.metricProducers()`, () => p.metricProducers?.());
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+/** A reader context handing out one producer per source, counting how many sets were asked for. */
+function readerContext(sources: readonly ProducerSource[]): { context: ReaderContext; asked: () => number } {
+  let asked = 0;
+  return {
+    context: {
+      metricProducers: (options = {}) => {
+        asked++;
+        const out: MetricProducer[] = [];
+        for (const s of sources) {
+          const p = safeCall('metricProducers.create()', () => s.create(options));
+          if (p) out.push(p);
+        }
+        return out;
+      },
+    },
+    asked: () => asked,
+  };
+}
+
+/**
+ * The plugins' readers, each plugin given a reader context. A plugin that returns more readers than it
+ * asked producers for has a reader without them: then every source falls back to the SDK, so that reader
+ * still sees every metric.
+ */
+function pluginReaders(
+  plugins: readonly OtelPerfPlugin[],
+  sources: readonly ProducerSource[],
+): MetricReader[] {
+  const out: MetricReader[] = [];
+  let uncovered: string | undefined;
+  for (const p of plugins) {
+    const fn = p.readers;
+    if (!fn) continue;
+    const { context, asked } = readerContext(sources);
+    const got = safeCall(`plugin ${p.name}.readers()`, () => fn.call(p, context));
+    if (!Array.isArray(got)) continue;
+    out.push(...got);
+    if (got.length > asked()) uncovered ??= p.name;
+  }
+  if (uncovered !== undefined && sources.length > 0) {
+    diag.info(
+      `otel-perf: plugin ${uncovered} returned a reader without the distro's metricProducers; HTTP histograms are recorded through the SDK (slower fast path off)`,
+    );
+    for (const s of sources) safeCall('metricProducers.fallBack()', () => s.fallBack());
+  }
+  return out;
+}
+
 function notice(line: string): void {
   process.stderr.write(`otel-perf: ${line}\n`);
 }
@@ -173,15 +239,19 @@ export function start(
     names.add(p.name);
   }
   let server: MetricsServer | undefined;
-  const plugins = [...createBuiltins(config, enabled, { exportHosts: exportHosts(config) }), ...codePlugins];
+  const plugins = [
+    ...createBuiltins(config, enabled, { exportHosts: exportHosts(config), views: config.views }),
+    ...codePlugins,
+  ];
 
   // Contract order: readers and instrumentations before the MeterProvider exists.
   const resource = buildResource(config.serviceName, config.resourceAttributes);
   const resourceSettled = (resource.waitForAsyncAttributes?.() ?? Promise.resolve()).catch((err: unknown) =>
     diag.debug('otel-perf: resource detection failed', err),
   );
-  const exporters = buildReaders(config, resourceSettled);
-  const readers = [...exporters.readers, ...collect<MetricReader>(plugins, 'readers')];
+  const sources = producerSources(plugins);
+  const exporters = buildReaders(config, resourceSettled, readerContext(sources).context);
+  const readers = [...exporters.readers, ...pluginReaders(plugins, sources)];
   const instrumentations = collect<Instrumentation>(plugins, 'instrumentations');
   const provider = new MeterProvider({
     resource,
