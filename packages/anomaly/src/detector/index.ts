@@ -92,7 +92,7 @@ export interface DetectorOptions {
   alertSigma?: number;
   /**
    * Points after a score reaches the threshold during which the detector returns 0.
-   * @default 300
+   * @default 100
    */
   restPoints?: number;
   /**
@@ -211,7 +211,7 @@ function toParams(options: DetectorOptions): Params {
     slowSpread: positive('slowSpread', options.slowSpread, 0.3),
     aLong: halfLifeAlpha(positive('longHalfLife', options.longHalfLife, 2000)),
     alertSigma: positive('alertSigma', options.alertSigma, 1.5),
-    restPoints: Math.floor(positive('restPoints', options.restPoints, 300, true)),
+    restPoints: Math.floor(positive('restPoints', options.restPoints, 100, true)),
     restDecay: restHalfLife > 0 ? 2 ** (-1 / restHalfLife) : 0,
     restHalfLife,
     restGrowth: positive('restGrowth', options.restGrowth, 0.05, true),
