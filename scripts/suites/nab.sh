@@ -7,9 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/env.sh
 
-# Floor on the standard-profile score at the shipped threshold: the figure in packages/anomaly/README.md
-# less a point of margin, so a change that makes the detector worse fails here.
-min_standard="${NAB_MIN_STANDARD:-55}"
+# Floor on the standard-profile score at the shipped threshold: the issue's target (the README figure is 60.4),
+# so a change that makes the detector worse fails here (packages/anomaly/README.md: split-half figures).
+min_standard="${NAB_MIN_STANDARD:-60}"
 
 # ../shared/nab next to the checkout (CI); a git worktree one or two levels deeper finds it further up.
 nab="${NAB_DIR:-}"

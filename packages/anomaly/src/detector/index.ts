@@ -12,10 +12,14 @@
  *    burst dominate the statistics that follow).
  * 3. Likelihood: a short average of raw scores is compared with the long-run mean and deviation of the raw
  *    scores of this series (winsorised): `zl`, the number of deviations it sits above normal. Noisy series
- *    thereby need a larger excursion than quiet ones.
+ *    thereby need a larger excursion than quiet ones. A slow average (half-life `slowHalfLife`) is compared
+ *    the same way, its deviation divided by `slowSpread` (an average of many raw scores varies less than one):
+ *    `zl` is the larger of the two, so a sustained moderate change (a level shift, a busier regime) counts
+ *    as much as a burst.
  * 4. Rest: after a score reaches {@link DEFAULT_ALERT_THRESHOLD} the detector returns 0 for `restPoints`
  *    points, and adds the `zl` that fired to a penalty subtracted from later `zl` values, halving every
- *    `restHalfLife` points: one incident gives one high score, a second, stronger incident can fire again.
+ *    `restHalfLife` points (or `restGrowth` times the points seen so far, if longer: the longer the history,
+ *    the rarer an alert must be): one incident gives one high score, a second, stronger incident can fire again.
  *
  * score = clamp((zl - penalty) / (2 · alertSigma), 0, 1), so the shipped threshold 0.5 means `alertSigma`.
  *
@@ -65,6 +69,17 @@ export interface DetectorOptions {
    */
   shortHalfLife?: number;
   /**
+   * Half-life of the slow average of raw scores, in points; 0 leaves it out.
+   * @default 60
+   */
+  slowHalfLife?: number;
+  /**
+   * The slow average's excursion is measured in `slowSpread` long-run deviations of the raw scores (it varies
+   * less than a single raw score, so less than 1).
+   * @default 0.3
+   */
+  slowSpread?: number;
+  /**
    * Half-life of the long-run raw-score statistics, in points.
    * @default 2000
    */
@@ -83,9 +98,16 @@ export interface DetectorOptions {
   /**
    * Half-life, in points, of the penalty a detection adds (its own `zl`): a second alert soon after the
    * first needs a larger excursion. 0 turns the penalty off.
-   * @default 500
+   * @default 400
    */
   restHalfLife?: number;
+  /**
+   * The penalty's half-life grows with the history: it is the larger of `restHalfLife` and `restGrowth` times
+   * the points seen so far (with the defaults, from 8,000 points on; 1,000 points after 20,000). 0 keeps it at
+   * `restHalfLife`.
+   * @default 0.05
+   */
+  restGrowth?: number;
 }
 
 /** A streaming detector for one series. */
@@ -121,10 +143,15 @@ interface Params {
   readonly seasonalHalfLifeMs: number;
   readonly clip: number;
   readonly aShort: number;
+  /** 0: no slow average. */
+  readonly aSlow: number;
+  readonly slowSpread: number;
   readonly aLong: number;
   readonly alertSigma: number;
   readonly restPoints: number;
   readonly restDecay: number;
+  readonly restHalfLife: number;
+  readonly restGrowth: number;
   /** Length of the state array. */
   readonly size: number;
 }
@@ -139,7 +166,8 @@ const PENALTY = 5; // penalty subtracted from zl
 const S_SCALE = 6; // residual scale of the hour-of-day profile
 const S_N = 7; // points the profile has scored
 const LAST_TS = 8; // last timestamp seen
-const HORIZONS = 9;
+const SLOW = 9; // slow average of raw scores
+const HORIZONS = 10;
 
 function halfLifeAlpha(points: number): number {
   return 1 - 2 ** (-1 / points);
@@ -169,7 +197,8 @@ function toParams(options: DetectorOptions): Params {
       `@otel-perf/anomaly: detector option seasonal = ${String(seasonal)} is invalid; expected true or false`,
     );
   }
-  const restHalfLife = positive('restHalfLife', options.restHalfLife, 500, true);
+  const slowHalfLife = positive('slowHalfLife', options.slowHalfLife, 60, true);
+  const restHalfLife = positive('restHalfLife', options.restHalfLife, 400, true);
   return {
     warmup: Math.floor(positive('warmup', options.warmup, 150, true)),
     horizons: horizons.length,
@@ -178,10 +207,14 @@ function toParams(options: DetectorOptions): Params {
     seasonalHalfLifeMs: positive('seasonalHalfLifeDays', options.seasonalHalfLifeDays, 3) * HOUR_MS,
     clip: positive('clip', options.clip, 3),
     aShort: halfLifeAlpha(positive('shortHalfLife', options.shortHalfLife, 2)),
+    aSlow: slowHalfLife > 0 ? halfLifeAlpha(slowHalfLife) : 0,
+    slowSpread: positive('slowSpread', options.slowSpread, 0.3),
     aLong: halfLifeAlpha(positive('longHalfLife', options.longHalfLife, 2000)),
     alertSigma: positive('alertSigma', options.alertSigma, 1.5),
     restPoints: Math.floor(positive('restPoints', options.restPoints, 100, true)),
     restDecay: restHalfLife > 0 ? 2 ** (-1 / restHalfLife) : 0,
+    restHalfLife,
+    restGrowth: positive('restGrowth', options.restGrowth, 0.05, true),
     size: HORIZONS + 2 * horizons.length + (seasonal ? 24 : 0),
   };
 }
@@ -277,13 +310,20 @@ class StreamingDetector implements Detector {
     }
     raw = Math.log1p(raw < RAW_CAP ? raw : RAW_CAP);
 
-    // 3. Likelihood of the short average against this series' own raw-score history.
+    // 3. Likelihood of the short and slow averages against this series' own raw-score history.
     const aShort = p.aShort > inv ? p.aShort : inv;
     const short = (s[SHORT] as number) + aShort * (raw - (s[SHORT] as number));
     s[SHORT] = short;
     const rMean = s[R_MEAN] as number;
     const rSd = Math.sqrt(s[R_VAR] as number) + 1e-9;
-    const zl = (short - rMean) / rSd;
+    let zl = (short - rMean) / rSd;
+    if (p.aSlow > 0) {
+      const aSlow = p.aSlow > inv ? p.aSlow : inv;
+      const slow = (s[SLOW] as number) + aSlow * (raw - (s[SLOW] as number));
+      s[SLOW] = slow;
+      const zs = (slow - rMean) / (rSd * p.slowSpread);
+      if (zs > zl) zl = zs;
+    }
     // The history is updated after scoring, winsorised at 3 deviations so an incident does not widen it much.
     const lim = rMean + 3 * rSd;
     const rr = n < 20 || raw < lim ? raw : lim;
@@ -294,7 +334,9 @@ class StreamingDetector implements Detector {
 
     // 4. Warm-up, rest and penalty.
     const penalty = s[PENALTY] as number;
-    s[PENALTY] = penalty * p.restDecay;
+    const grown = n * p.restGrowth;
+    s[PENALTY] =
+      penalty * (grown > p.restHalfLife && penalty > 0 ? Math.exp(-Math.LN2 / grown) : p.restDecay);
     if (n <= p.warmup) return 0;
     const resting = s[RESTING] as number;
     if (resting > 0) {

@@ -20,13 +20,25 @@ describe('detector: synthetic series (level 100, noise sd 2, one point a minute)
     }
   });
 
-  it('a 10σ step at point 1500 gives one alert within two points, and none while the new level is learnt', () => {
+  it('a 10σ step at point 1500 alerts within two points, once more when the rest ends, then not while the new level is learnt', () => {
+    // The second alert is the slow average of raw scores: 100 points on, the baselines are still catching up.
     for (const seed of [1, 2, 3]) {
       const scores = scoreAll(createDetector(), series(4000, { seed, shape: (i) => (i >= 1500 ? 20 : 0) }));
       const fired = alerts(scores, T);
-      expect(fired, `seed ${seed}`).toHaveLength(1);
+      expect(fired, `seed ${seed}`).toHaveLength(2);
       expect(fired[0]).toBeGreaterThanOrEqual(1500);
       expect(fired[0]).toBeLessThanOrEqual(1502);
+      expect(fired[1]).toBe((fired[0] as number) + 101);
+      // without the slow average, the step alerts once
+      expect(
+        alerts(
+          scoreAll(
+            createDetector({ slowHalfLife: 0 }),
+            series(4000, { seed, shape: (i) => (i >= 1500 ? 20 : 0) }),
+          ),
+          T,
+        ),
+      ).toEqual([fired[0]]);
     }
   });
 
@@ -200,6 +212,9 @@ describe('detector: options', () => {
       [{ horizons: [10, 0] }, /horizons\[1\] = 0 .*> 0/],
       [{ alertSigma: Number.NaN }, /alertSigma = NaN/],
       [{ restHalfLife: -5 }, /restHalfLife = -5/],
+      [{ restGrowth: -0.1 }, /restGrowth = -0.1 .*>= 0/],
+      [{ slowSpread: 0 }, /slowSpread = 0 .*> 0/],
+      [{ slowHalfLife: -1 }, /slowHalfLife = -1 .*>= 0/],
       [{ seasonal: 'yes' as unknown as boolean }, /seasonal = yes .*true or false/],
     ];
     for (const [options, message] of bad) expect(() => createDetector(options)).toThrow(message);
@@ -213,6 +228,38 @@ describe('detector: options', () => {
     scoreAll(b, series(1000, { seed: 1, level: 1000 }));
     expect(a.baseline).toBeLessThan(20);
     expect(b.baseline).toBeGreaterThan(900);
+  });
+
+  it('slow average: a ramp that goes on (0.2σ a point for 600 points) alerts again each time the rest ends', () => {
+    for (const seed of [1, 2, 3]) {
+      const s = series(4000, {
+        seed,
+        shape: (i) => (i >= 2000 && i < 2600 ? (i - 2000) * 0.2 : i >= 2600 ? 120 : 0),
+      });
+      const withSlow = alerts(scoreAll(createDetector(), s), T);
+      const shortOnly = alerts(scoreAll(createDetector({ slowHalfLife: 0 }), s), T);
+      expect(withSlow[0], `seed ${seed}`).toBeGreaterThanOrEqual(2000);
+      expect(withSlow[0]).toBeLessThanOrEqual(2030);
+      // restPoints (100) of silence, then the slow average still sees the ramp
+      expect(withSlow[1]).toBe((withSlow[0] as number) + 101);
+      expect(withSlow.length).toBeGreaterThanOrEqual(3);
+      expect(withSlow.every((i) => i < 2700)).toBe(true);
+      // the short average alone gets used to it sooner: the same first alert, fewer repeats
+      expect(shortOnly[0], `seed ${seed}`).toBe(withSlow[0]);
+      expect(shortOnly.length).toBeLessThan(withSlow.length);
+    }
+  });
+
+  it('restGrowth: after a long history a second incident soon after the first needs more to fire', () => {
+    // Two equal 20σ spikes 1,200 points apart, late in a long series: with a fixed 400-point penalty half-life
+    // (three half-lives later) both fire; with the half-life grown to 5% of the history (≈ 1,500 points) only
+    // the first does.
+    for (const seed of [1, 2, 3]) {
+      const s = series(33_000, { seed, shape: (i) => (i === 30_000 || i === 31_200 ? 40 : 0) });
+      const late = (scores: number[]) => alerts(scores, T).filter((i) => i >= 29_000);
+      expect(late(scoreAll(createDetector({ restGrowth: 0 }), s)), `seed ${seed}`).toEqual([30_000, 31_200]);
+      expect(late(scoreAll(createDetector(), s)), `seed ${seed}`).toEqual([30_000]);
+    }
   });
 
   it('alertSigma moves the threshold: a stricter detector does not fire on the 20σ spike a looser one fires on', () => {
