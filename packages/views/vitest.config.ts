@@ -1,3 +1,4 @@
 import { workspaceConfig } from '../../vitest.shared.ts';
 
-export default workspaceConfig(import.meta.dirname);
+// `--expose-gc`: test/memory.test.ts measures the heap after `global.gc()`.
+export default workspaceConfig(import.meta.dirname, { execArgv: ['--expose-gc'] });

@@ -19,8 +19,21 @@ const EMAIL = /^[^@/\s]+(@|%40)[^@/\s]+\.[a-z]{2,}$/i;
 const TOKEN_CHARS = /^[A-Za-z0-9._~+=%-]+$/;
 const UPPER = /[A-Z]/;
 const LOWER = /[a-z]/;
+/** Short random ids (`dQw4w9WgXcQ`, `k3j9x2m1`): letters and digits only, digits in two or more runs. */
+const ALNUM = /^[A-Za-z0-9]+$/;
+const TWO_DIGIT_RUNS = /\d\D+\d/;
+/** Segments longer than this are never a route literal; they become `:token` whatever they contain. */
+const MAX_SEGMENT = 64;
 /** File extensions kept after a placeholder: `/invoices/123.pdf` → `/invoices/:id.pdf`. */
 const EXTENSION = /^(.+)\.([a-z0-9]{1,5})$/i;
+
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined; // malformed escape: classify the raw segment
+  }
+}
 
 /** The placeholder for one path segment, or undefined to keep the segment as it is. */
 function placeholder(segment: string): string | undefined {
@@ -40,6 +53,15 @@ function placeholder(segment: string): string | undefined {
     if (allDigits) return ':id';
   }
   if (n >= 32 && UUID.test(segment)) return ':id';
+  if (n > MAX_SEGMENT) return ':token';
+  // Percent-encoded ids (`%31%32%33`, `jane%40example.com`) are classified by what they encode.
+  if (segment.indexOf('%') !== -1) {
+    const decoded = decodeSegment(segment);
+    if (decoded !== undefined && decoded !== segment && decoded.indexOf('%') === -1) {
+      const inner = placeholder(decoded);
+      if (inner) return inner;
+    }
+  }
   if (EMAIL.test(segment)) return ':email';
   if (DATE.test(segment)) return ':date';
   const hasDigit = HAS_DIGIT.test(segment);
@@ -57,6 +79,7 @@ function placeholder(segment: string): string | undefined {
     }
     if ((UPPER.test(segment) && LOWER.test(segment)) || digits >= 3) return ':token';
   }
+  if (n >= 8 && hasDigit && ALNUM.test(segment) && TWO_DIGIT_RUNS.test(segment)) return ':id';
   // An id with a file extension.
   const ext = EXTENSION.exec(segment);
   if (ext?.[1] && ext[2] && !HAS_DIGIT.test(ext[2]) && ext[1].indexOf('.') === -1) {
@@ -69,7 +92,9 @@ function placeholder(segment: string): string | undefined {
 /**
  * Replaces identifiers in a URL path by placeholders: numeric ids, UUIDs, hex ids and MongoDB ObjectIds,
  * ULIDs and prefixed numbers (`INV-2024-0042`) become `:id`; email addresses `:email`; ISO dates `:date`;
- * long random tokens (base64url, JWTs, API keys) `:token`. Words, slugs and version segments (`v1`) stay.
+ * long random tokens (base64url, JWTs, API keys) and any segment over 64 characters `:token`; short random
+ * ids (letters with digits in two or more runs, 8+ characters) `:id`. Percent-encoded segments are judged by
+ * what they decode to. Words, slugs and version segments (`v1`) stay, and so does a trailing slash.
  * The query string and fragment are dropped. The result starts with `/`.
  *
  * @example
