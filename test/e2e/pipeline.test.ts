@@ -1,0 +1,283 @@
+/**
+ * The whole pipeline on real servers: an app started with the otel-perf preload exports OTLP to the collector
+ * built from otel-collector/builder-config.yaml, which feeds Prometheus by scrape and by remote write;
+ * Prometheus evaluates otel-collector/rules and sends alerts to Alertmanager, which calls a webhook.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, type NodeProcess, runNode, waitFor } from '@otel-perf/test-utils';
+import { HTTP_DURATION_BUCKETS } from '@otel-perf/views';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import {
+  COLLECTOR_DIR,
+  promtoolCheckMetrics,
+  queryPrometheus,
+  queryScalar,
+  queryVector,
+  type Stack,
+  startStack,
+} from '../src/index.js';
+
+const REQUESTS = 40;
+const JOB = 'e2e-app';
+const PATHS = ['remote_write', 'scrape'] as const;
+const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'app.cjs');
+const GRAFANA_QUERIES = join(COLLECTOR_DIR, 'grafana', 'promql.json');
+
+interface RuleGroupFile {
+  groups: { name: string; interval?: string; rules: Record<string, unknown>[] }[];
+}
+
+/**
+ * A copy of the committed Http5xxRatioHigh rule (same expression) that fires without waiting `for: 5m`,
+ * in a group evaluated every second, so a 5xx burst reaches Alertmanager within the test.
+ */
+function fastFiveHundredsRule(dir: string): string {
+  const http = parse(readFileSync(join(COLLECTOR_DIR, 'rules', 'http.yml'), 'utf8')) as RuleGroupFile;
+  const rule = http.groups.flatMap((g) => g.rules).find((r) => r.alert === 'Http5xxRatioHigh');
+  if (!rule) throw new Error('otel-collector/rules/http.yml has no Http5xxRatioHigh alert');
+  const labels = { ...(rule.labels as Record<string, string>), e2e: 'fast' };
+  const file = join(dir, 'e2e-fast-rules.yml');
+  const groups = [{ name: 'e2e-fast', interval: '1s', rules: [{ ...rule, for: '0s', labels }] }];
+  writeFileSync(file, stringify({ groups } satisfies RuleGroupFile));
+  return file;
+}
+
+async function drive(port: number, path: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const res = await fetch(`http://127.0.0.1:${port}${path}`);
+    await res.arrayBuffer();
+    expect(res.status).toBe(path === '/fail' ? 500 : 200);
+  }
+}
+
+describe('collector pipeline, end to end', () => {
+  let stack: Stack;
+  let app: NodeProcess;
+  let appPort: number;
+  let metricsPort: number;
+  let rulesDir: string | undefined;
+
+  const fail = (err: unknown): never => {
+    throw new Error(`${String(err)}\n${stack?.logs() ?? ''}\n--- app stderr ---\n${app?.stderr() ?? ''}`);
+  };
+
+  /** The request count of `status` per ingest path, as Prometheus has it now. */
+  const counts = async (status: string): Promise<Record<string, number>> =>
+    Object.fromEntries(
+      (
+        await queryVector(
+          stack.prometheusUrl,
+          `sum by (ingest_path) (http_server_request_duration_seconds_count{job="${JOB}",http_response_status_code="${status}"})`,
+        )
+      ).map((s) => [s.metric.ingest_path ?? '', Number(s.value[1])]),
+    );
+
+  /** Waits until both paths report `expected` requests of `status`. */
+  const waitForCount = (status: string, expected: number) =>
+    waitFor(
+      async () => {
+        const c = await counts(status);
+        return PATHS.every((p) => c[p] === expected) ? c : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 500, what: `${status} _count == ${expected} on both paths` },
+    ).catch(async (err: unknown) => fail(`${String(err)}; last: ${JSON.stringify(await counts(status))}`));
+
+  /**
+   * One request, then the rest once Prometheus has the series: a counter's first sample is not an increase
+   * to rate(), so requests made before the series exists would be invisible to every rate-based rule.
+   */
+  const send = async (path: '/ok' | '/fail', total: number) => {
+    const status = path === '/ok' ? '200' : '500';
+    const before = (await counts(status)).scrape ?? 0;
+    await drive(appPort, path, 1);
+    await waitForCount(status, before + 1);
+    await drive(appPort, path, total - 1);
+  };
+
+  beforeAll(async () => {
+    metricsPort = await freePort();
+    rulesDir = mkdtempSync(join(tmpdir(), 'otel-perf-e2e-rules-'));
+    stack = await startStack({
+      directTargets: [`127.0.0.1:${metricsPort}`],
+      extraRuleFiles: [fastFiveHundredsRule(rulesDir)],
+    });
+    app = runNode(['--require', '@otel-perf/node/register', FIXTURE], {
+      cwd: join(import.meta.dirname, '..'),
+      timeoutMs: 10 * 60_000,
+      env: {
+        OTEL_SERVICE_NAME: JOB,
+        OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=e2e',
+        OTEL_METRICS_EXPORTER: 'prometheus,otlp',
+        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
+        OTEL_EXPORTER_OTLP_ENDPOINT: stack.otlpHttpUrl,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_METRIC_EXPORT_INTERVAL: '1000',
+        OTEL_LOG_LEVEL: 'warn',
+      },
+    });
+    const [, port] = await app.waitForOutput(/listening (\d+)/, 30_000);
+    appPort = Number(port);
+    await send('/ok', REQUESTS);
+  });
+
+  afterAll(async () => {
+    if (app) {
+      app.kill('SIGTERM');
+      const killer = setTimeout(() => app.kill('SIGKILL'), 5_000);
+      await app.exited;
+      clearTimeout(killer);
+    }
+    await stack?.stop();
+    if (rulesDir) rmSync(rulesDir, { recursive: true, force: true });
+  });
+
+  it('counts every request in the HTTP histogram, by scrape and by remote write, without mixing them', async () => {
+    const got = await waitForCount('200', REQUESTS);
+    // Exactly the two paths: the collector labels each, so the same series never arrives twice unlabelled.
+    expect(got).toEqual({ remote_write: REQUESTS, scrape: REQUESTS });
+    // The same app scraped directly (job node-direct) has no ingest_path and counts the same requests.
+    expect(
+      await queryScalar(
+        stack.prometheusUrl,
+        'sum(http_server_request_duration_seconds_count{job="node-direct"})',
+      ),
+    ).toBe(REQUESTS);
+  });
+
+  it('keeps the http preset bucket boundaries exactly, on both paths', async () => {
+    const expected = [...HTTP_DURATION_BUCKETS.map(String), '+Inf'].sort();
+    for (const path of PATHS) {
+      const series = await queryVector(
+        stack.prometheusUrl,
+        `count by (le) (http_server_request_duration_seconds_bucket{job="${JOB}",ingest_path="${path}"})`,
+      );
+      expect(series.map((s) => s.metric.le).sort(), path).toEqual(expected);
+      // The latency SLI's bucket, and +Inf equal to _count.
+      const under = await queryScalar(
+        stack.prometheusUrl,
+        `sum(http_server_request_duration_seconds_bucket{job="${JOB}",ingest_path="${path}",le="+Inf"})`,
+      );
+      expect(under, path).toBe(REQUESTS);
+    }
+  });
+
+  it('delivers the runtime metrics (event-loop delay histogram and p99 gauge) by both paths', async () => {
+    for (const metric of ['nodejs_eventloop_delay_seconds_bucket', 'nodejs_eventloop_delay_p99_seconds']) {
+      const paths = await waitFor(
+        async () => {
+          const v = await queryVector(
+            stack.prometheusUrl,
+            `count by (ingest_path) (${metric}{job="${JOB}"})`,
+          );
+          const p = v.map((s) => s.metric.ingest_path).sort();
+          return p.length === 2 ? p : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 500, what: `${metric} on both paths` },
+      );
+      expect(paths).toEqual([...PATHS]);
+    }
+  });
+
+  it('joins resource attributes through target_info on both paths', async () => {
+    const joined = await queryVector(
+      stack.prometheusUrl,
+      `sum by (ingest_path, deployment_environment_name) (
+         http_server_request_duration_seconds_count{job="${JOB}"}
+         * on (job, instance, ingest_path) group_left (deployment_environment_name) target_info
+       )`,
+    );
+    expect(
+      joined
+        .map((s) => [s.metric.ingest_path, s.metric.deployment_environment_name, Number(s.value[1])])
+        .sort(),
+    ).toEqual([
+      ['remote_write', 'e2e', REQUESTS],
+      ['scrape', 'e2e', REQUESTS],
+    ]);
+  });
+
+  it('evaluates every committed rule on live data without errors', async () => {
+    interface RulesResponse {
+      data: {
+        groups: {
+          name: string;
+          file: string;
+          rules: { name: string; health: string; lastError?: string }[];
+        }[];
+      };
+    }
+    const rules = await waitFor(
+      async () => {
+        const res = await fetch(`${stack.prometheusUrl}/api/v1/rules`);
+        const body = (await res.json()) as RulesResponse;
+        const all = body.data.groups.flatMap((g) => g.rules.map((r) => ({ group: g.name, ...r })));
+        return all.length > 0 && all.every((r) => r.health !== 'unknown') ? all : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500, what: 'every rule evaluated once' },
+    );
+    const groups = new Set(rules.map((r) => r.group));
+    for (const g of ['otel-perf-http-slo', 'otel-perf-http', 'otel-perf-runtime', 'otel-perf-collector']) {
+      expect(groups.has(g), g).toBe(true);
+    }
+    expect(rules.filter((r) => r.health !== 'ok')).toEqual([]);
+    // The SLO recording rule produces a value from the real histogram (no request was slow: 0).
+    expect(
+      await queryScalar(
+        stack.prometheusUrl,
+        `job:http_server_latency_slo_errors:ratio_rate5m{job="${JOB}",ingest_path="scrape"}`,
+      ),
+    ).toBe(0);
+  });
+
+  it("passes promtool check metrics on the collector's exposition and on the distro's /metrics", async () => {
+    for (const url of [stack.exporterUrl, `http://127.0.0.1:${metricsPort}/metrics`]) {
+      const body = await (await fetch(url)).text();
+      expect(body).toContain('http_server_request_duration_seconds_bucket');
+      const check = promtoolCheckMetrics(body);
+      expect({ url, ...check }).toEqual({ url, status: 0, output: '' });
+    }
+  });
+
+  it('fires an alert from a 5xx burst and Alertmanager calls the webhook, once per source', async () => {
+    await send('/fail', REQUESTS);
+    // The collector's two paths (job = service name) and the direct scrape (job node-direct, no ingest_path).
+    const sources = [`${JOB} remote_write`, `${JOB} scrape`, 'node-direct '];
+    const source = (labels: Record<string, string>) => `${labels.job} ${labels.ingest_path ?? ''}`;
+    const alerts = await waitFor(
+      () => {
+        const firing = stack.webhooks
+          .flatMap((w) => w.alerts)
+          .filter((a) => a.status === 'firing' && a.labels.alertname === 'Http5xxRatioHigh');
+        const seen = new Set(firing.map((a) => source(a.labels)));
+        return sources.every((s) => seen.has(s)) ? firing : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 500, what: `Http5xxRatioHigh webhooks for ${sources.join(', ')}` },
+    ).catch(fail);
+    expect([...new Set(alerts.map((a) => source(a.labels)))].sort()).toEqual(sources);
+    for (const a of alerts) {
+      expect(a.labels).toMatchObject({ severity: 'page', component: 'http', e2e: 'fast' });
+      // Half of the requests failed, well over the 5% threshold.
+      expect(a.annotations.summary).toMatch(/^(e2e-app|node-direct): \d+(\.\d+)?% of requests answered 5xx$/);
+    }
+  });
+
+  // The Grafana dashboards' queries (generated by otel-collector/grafana), run against the live data.
+  if (existsSync(GRAFANA_QUERIES)) {
+    it('answers every Grafana panel query', async () => {
+      const queries = JSON.parse(readFileSync(GRAFANA_QUERIES, 'utf8')) as string[];
+      expect(queries.length).toBeGreaterThan(0);
+      for (const expr of queries) {
+        const r = await queryPrometheus(stack.prometheusUrl, expr);
+        expect({ expr, status: r.status, error: r.error }).toEqual({
+          expr,
+          status: 'success',
+          error: undefined,
+        });
+      }
+    });
+  }
+});
