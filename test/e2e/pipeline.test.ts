@@ -140,12 +140,13 @@ describe('collector pipeline, end to end', () => {
     // Exactly the two paths: the collector labels each, so the same series never arrives twice unlabelled.
     expect(got).toEqual({ remote_write: REQUESTS, scrape: REQUESTS });
     // The same app scraped directly (job node-direct) has no ingest_path and counts the same requests.
-    expect(
-      await queryScalar(
-        stack.prometheusUrl,
-        'sum(http_server_request_duration_seconds_count{job="node-direct"})',
-      ),
-    ).toBe(REQUESTS);
+    const direct = () =>
+      queryScalar(stack.prometheusUrl, 'sum(http_server_request_duration_seconds_count{job="node-direct"})');
+    await waitFor(async () => (await direct()) === REQUESTS, {
+      timeoutMs: 30_000,
+      intervalMs: 500,
+      what: 'the direct scrape',
+    }).catch(async (err: unknown) => fail(`${String(err)}; last: ${await direct()}`));
   });
 
   it('keeps the http preset bucket boundaries exactly, on both paths', async () => {
@@ -176,7 +177,11 @@ describe('collector pipeline, end to end', () => {
           const p = v.map((s) => s.metric.ingest_path).sort();
           return p.length === 2 ? p : undefined;
         },
-        { timeoutMs: 30_000, intervalMs: 500, what: `${metric} on both paths` },
+        {
+          timeoutMs: 30_000,
+          intervalMs: 500,
+          what: `${metric} on both paths (from @otel-perf/instrumentation-runtime, on by default in the distro)`,
+        },
       );
       expect(paths).toEqual([...PATHS]);
     }
@@ -224,13 +229,17 @@ describe('collector pipeline, end to end', () => {
       expect(groups.has(g), g).toBe(true);
     }
     expect(rules.filter((r) => r.health !== 'ok')).toEqual([]);
-    // The SLO recording rule produces a value from the real histogram (no request was slow: 0).
-    expect(
-      await queryScalar(
+    // The SLO recording rule produces a value from the real histogram: no request was slow, so 0.
+    const slo = () =>
+      queryScalar(
         stack.prometheusUrl,
         `job:http_server_latency_slo_errors:ratio_rate5m{job="${JOB}",ingest_path="scrape"}`,
-      ),
-    ).toBe(0);
+      );
+    await waitFor(async () => (await slo()) === 0, {
+      timeoutMs: 30_000,
+      intervalMs: 500,
+      what: 'the SLO recording rule',
+    }).catch(async (err: unknown) => fail(`${String(err)}; last: ${await slo()}`));
   });
 
   it("passes promtool check metrics on the collector's exposition and on the distro's /metrics", async () => {
