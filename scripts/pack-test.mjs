@@ -22,6 +22,8 @@ const tarballs = join(work, 'tarballs');
 const app = join(work, 'app');
 mkdirSync(tarballs);
 mkdirSync(app);
+// The preloaded apps below take a free port for their metrics server, never the default 9464.
+process.env.OTEL_EXPORTER_PROMETHEUS_PORT = '0';
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 600_000 });
 

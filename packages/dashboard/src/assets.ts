@@ -27,8 +27,8 @@ export function loadAssets(title: string, alertsApi: string): Map<string, Asset>
   const file = (path: string) => readFileSync(path);
   const html = file(join(dir, 'index.html'))
     .toString('utf8')
-    .replace('{{TITLE}}', escapeHtml(title))
-    .replace('{{ALERTS_API}}', escapeHtml(alertsApi));
+    .replaceAll('{{TITLE}}', escapeHtml(title))
+    .replaceAll('{{ALERTS_API}}', escapeHtml(alertsApi));
   const assets = new Map<string, Asset>([
     ['', { type: TYPES.html as string, body: Buffer.from(html) }],
     ['index.html', { type: TYPES.html as string, body: Buffer.from(html) }],

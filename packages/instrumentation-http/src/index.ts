@@ -1,5 +1,5 @@
 export { DEFAULT_CONFIG } from './config.js';
-export { HttpInstrumentation } from './instrumentation.js';
+export { HttpInstrumentation, IGNORE_SERVER } from './instrumentation.js';
 export {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,

@@ -36,6 +36,12 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
 const SERVER_REQUEST_START = 'http.server.request.start';
 const SERVER_RESPONSE_FINISH = 'http.server.response.finish';
+
+/**
+ * Set this property to `true` on an `http.Server` whose requests are not the app's traffic (the distro's
+ * metrics server sets it): none of its requests are measured, whatever their path.
+ */
+export const IGNORE_SERVER: unique symbol = Symbol.for('@otel-perf/instrumentation-http.ignore-server');
 const CLIENT_REQUEST_START = 'http.client.request.start';
 const CLIENT_RESPONSE_FINISH = 'http.client.response.finish';
 const CLIENT_REQUEST_ERROR = 'http.client.request.error';
@@ -45,6 +51,7 @@ interface ServerMessage {
   request: IncomingMessage;
   response: ServerResponse;
   socket: Socket;
+  server?: object & { [IGNORE_SERVER]?: boolean };
 }
 interface ClientStartMessage {
   request: ClientRequest;
@@ -334,7 +341,8 @@ export class HttpInstrumentation extends InstrumentationBase<HttpInstrumentation
     };
   }
 
-  private _onServerStart({ request, response, socket }: ServerMessage): void {
+  private _onServerStart({ request, response, socket, server }: ServerMessage): void {
+    if (server?.[IGNORE_SERVER] === true) return;
     const ignore = this._ignorePath;
     if (ignore?.(requestPath(request))) return;
     (request as unknown as Record<symbol, number>)[this._kStart] = performance.now();

@@ -10,7 +10,7 @@ import {
 } from '@otel-perf/test-utils';
 import { HTTP_DURATION_BUCKETS } from '@otel-perf/views';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HttpInstrumentation } from '../src/index.js';
+import { HttpInstrumentation, IGNORE_SERVER } from '../src/index.js';
 
 function get(
   port: number,
@@ -71,5 +71,22 @@ describe('HttpInstrumentation on a plain node:http server', () => {
       'network.protocol.version': '1.1',
     });
     expect(histogramOf(duration, { 'http.route': '/nope', 'http.response.status_code': 404 }).count).toBe(1);
+  });
+
+  it('does not measure a server marked with IGNORE_SERVER, whatever the path', async () => {
+    const app = createServer((_req, res) => res.end('app'));
+    const own = createServer((_req, res) => res.end('own'));
+    (own as unknown as Record<symbol, boolean>)[IGNORE_SERVER] = true;
+    const [appPort, ownPort] = [await listen(app), await listen(own)];
+    try {
+      expect((await get(appPort, '/checkout')).body).toBe('app');
+      expect((await get(ownPort, '/checkout')).body).toBe('own');
+      expect((await get(ownPort, '/favicon.ico')).body).toBe('own');
+    } finally {
+      await Promise.all([close(app), close(own)]);
+    }
+    const duration = await metrics.find('http.server.request.duration');
+    expect(histogramOf(duration, { 'http.route': '/checkout' }).count).toBe(1);
+    expect(duration?.dataPoints.some((p) => p.attributes['http.route'] === '/favicon.ico')).toBe(false);
   });
 });

@@ -4,11 +4,6 @@ import type { Schema } from './validate.js';
 
 /** What a built-in's factory gets from the distro besides its options. */
 export interface BuiltinContext {
-  /**
-   * The paths the metrics server serves (`/metrics`, plugin routes; prefixes end in `/*`): not app
-   * traffic. Known once every plugin's `routes()` ran, so call it from the plugin's `start()`.
-   */
-  ownPaths(): string[];
   /** `host[:port]` of the endpoints the distro exports to (the OTLP collector): not app traffic. */
   readonly exportHosts: readonly string[];
 }

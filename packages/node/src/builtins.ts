@@ -26,18 +26,9 @@ export const BUILTINS = {
         ...config,
         ignoreOutgoingHosts: [...(config.ignoreOutgoingHosts ?? []), ...context.exportHosts],
       };
+      // The metrics server marks itself (IGNORE_SERVER): scrapes and probes are not app traffic either.
       const instrumentation = new HttpInstrumentation(withHosts);
-      return {
-        name: 'http',
-        instrumentations: () => [instrumentation],
-        // Once the metrics server's routes are known, requests to them are not app traffic either.
-        start: () => {
-          const own = context.ownPaths();
-          if (own.length > 0) {
-            instrumentation.setConfig({ ...withHosts, ignorePaths: [...(config.ignorePaths ?? []), ...own] });
-          }
-        },
-      };
+      return { name: 'http', instrumentations: () => [instrumentation] };
     },
   },
   circuitBreaker: {

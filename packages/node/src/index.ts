@@ -3,7 +3,7 @@ export { instrumentationPlugin } from './builtin.js';
 export type { BuiltinName } from './builtins.js';
 export { BUILTINS } from './builtins.js';
 export { loadConfigFile, resolveConfig } from './config.js';
-export { metricsServerUrl, preload, ready, shutdown, start } from './sdk.js';
+export { addHealthCheck, getPlugin, metricsServerUrl, preload, ready, shutdown, start } from './sdk.js';
 export type {
   BuiltinSections,
   BuiltinSetting,

@@ -10,6 +10,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
 import { MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { type OtelPerfPlugin, type PluginContext, type Route, safeCall } from '@otel-perf/core';
+import type { HealthCheck, HealthPlugin } from '@otel-perf/health';
 import type { Builtin, BuiltinContext } from './builtin.js';
 import { BUILTINS } from './builtins.js';
 import { resolveConfig } from './config.js';
@@ -172,11 +173,7 @@ export function start(
     names.add(p.name);
   }
   let server: MetricsServer | undefined;
-  let ownPaths: string[] = [];
-  const plugins = [
-    ...createBuiltins(config, enabled, { ownPaths: () => ownPaths, exportHosts: exportHosts(config) }),
-    ...codePlugins,
-  ];
+  const plugins = [...createBuiltins(config, enabled, { exportHosts: exportHosts(config) }), ...codePlugins];
 
   // Contract order: readers and instrumentations before the MeterProvider exists.
   const resource = buildResource(config.serviceName, config.resourceAttributes);
@@ -203,7 +200,6 @@ export function start(
   // The server runs for Prometheus and for plugin routes, even when OTEL_METRICS_EXPORTER has no prometheus.
   if (routes.length > 0) {
     server = new MetricsServer(config.prometheus.host, config.prometheus.port, routes);
-    ownPaths = [...new Set(routes.map((r) => r.path))];
   }
 
   const byName = new Map(plugins.map((p) => [p.name, p]));
@@ -296,6 +292,32 @@ export async function shutdown(): Promise<void> {
 /** The URL of the metrics server (`http://127.0.0.1:9464`) once it listens; undefined otherwise. */
 export function metricsServerUrl(): string | undefined {
   return holder.running?.server?.url();
+}
+
+/**
+ * A running plugin by name (`getPlugin<HealthPlugin>('health')`), or undefined when the distro is not
+ * running or the plugin is not enabled.
+ */
+export function getPlugin<T extends OtelPerfPlugin = OtelPerfPlugin>(name: string): T | undefined {
+  return holder.running?.plugins.find((p) => p.name === name) as T | undefined;
+}
+
+/**
+ * Adds a check to the running health plugin (for example `pgCheck(pool)` from `@otel-perf/health` for the
+ * app's own pool), so `/health/ready` and `/health/performance` on the metrics server include it. Returns
+ * false, and does nothing, when the distro or its health plugin is not running: an app keeps working with
+ * the preload removed.
+ *
+ * @example
+ * const { addHealthCheck } = require('@otel-perf/node');
+ * const { pgCheck } = require('@otel-perf/health');
+ * addHealthCheck(pgCheck(pool, { name: 'main' }));
+ */
+export function addHealthCheck(check: HealthCheck): boolean {
+  const health = getPlugin<HealthPlugin>('health')?.health;
+  if (!health) return false;
+  safeCall('addHealthCheck', () => health.addCheck(check));
+  return true;
 }
 
 /** Resolves when the metrics server listens and every plugin's `start()` has settled. */

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { diag } from '@opentelemetry/api';
 import type { Route } from '@otel-perf/core';
+import { IGNORE_SERVER } from '@otel-perf/instrumentation-http';
 
 /** The path the Prometheus exporter is served on. */
 export const METRICS_PATH = '/metrics';
@@ -32,6 +33,8 @@ export class MetricsServer {
   ) {
     for (const r of routes) this.addRoute(r);
     this.server = createServer((req, res) => this.handle(req, res));
+    // Scrapes, health probes and dashboard requests are not the app's traffic, whatever their path.
+    (this.server as Server & { [IGNORE_SERVER]?: boolean })[IGNORE_SERVER] = true;
     this.server.on('connection', (socket: Socket) => socket.unref());
     this.server.on('clientError', (_err, socket) => socket.destroy());
   }

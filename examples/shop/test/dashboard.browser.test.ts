@@ -1,0 +1,117 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { embeddedEnv, type Started, start } from './spawn.js';
+
+const here = resolve(import.meta.dirname, '..');
+const artifacts = join(here, 'test', 'artifacts');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * The built-in dashboard in real headless Chromium (Debian's package, installed by
+ * scripts/services/extra-chromium.sh), served by the distro inside the preloaded shop, with traffic from
+ * the shop's load generator.
+ */
+let shop: Started;
+let load: Started | undefined;
+let browser: Browser;
+let page: Page;
+let metrics: string;
+let app: string;
+
+beforeAll(async () => {
+  shop = start(process.execPath, ['--require', '@otel-perf/node/register', join(here, 'src', 'main.js')], {
+    cwd: here,
+    env: embeddedEnv({ OTEL_PERF_CONFIG: join(here, 'otel-perf.yaml') }),
+  });
+  metrics = (await shop.waitFor(/metrics server listening on (http:\/\/\S+)/))[1] as string;
+  app = (await shop.waitFor(/\[shop\] listening on (http:\/\/\S+)/))[1] as string;
+  load = start(
+    process.execPath,
+    [join(here, 'src', 'loadgen.js'), '--target', app, '--scenario', 'steady', '--duration', '60'],
+    {
+      cwd: here,
+      env: embeddedEnv(),
+    },
+  );
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+  page.on('pageerror', (e) => {
+    pageErrors.push(String(e));
+  });
+}, 120_000);
+
+const pageErrors: string[] = [];
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await load?.stop('SIGTERM');
+  await shop?.stop('SIGTERM');
+});
+
+/** Non-blank pixels in a chart canvas (uPlot draws lines on a transparent canvas). */
+function inkedPixels(selector: string): Promise<number> {
+  return page.$eval(selector, (c) => {
+    const canvas = c as HTMLCanvasElement;
+    const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    if (data) for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) n++;
+    return n;
+  });
+}
+
+describe('built-in dashboard in headless Chromium', () => {
+  it('loads and goes live', async () => {
+    const res = await page.goto(`${metrics}/dashboard/`);
+    expect(res?.status()).toBe(200);
+    await expect(page.title()).resolves.toBe('shop · performance');
+    await page.waitForSelector('#live.on', { timeout: 20_000 });
+  });
+
+  it('charts and tables show the generated traffic', async () => {
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('#routes tbody tr')].some((r) =>
+          r.textContent?.includes('/products/:id'),
+        ),
+      undefined,
+      { timeout: 60_000 },
+    );
+    await page.waitForFunction(
+      () => /\d/.test(document.querySelector('#card-latency [data-value]')?.textContent ?? ''),
+      undefined,
+      {
+        timeout: 30_000,
+      },
+    );
+    // Two frames at least, so the charts have a line to draw.
+    await page.waitForTimeout(2500);
+    expect(await inkedPixels('#card-latency canvas')).toBeGreaterThan(50);
+    expect(await inkedPixels('#card-memory canvas')).toBeGreaterThan(50);
+    const banner = await page.textContent('#banner-text');
+    expect(banner).toMatch(/healthy|degraded|unhealthy/);
+    await page.waitForSelector('#breakers-panel:not([hidden])', { timeout: 30_000 });
+    expect(await page.textContent('#breakers')).toContain('payments');
+  });
+
+  it('keeps a screenshot as a test artifact', async () => {
+    mkdirSync(artifacts, { recursive: true });
+    const file = join(artifacts, 'dashboard.png');
+    const png = await page.screenshot({ path: file, fullPage: true });
+    expect(png.length).toBeGreaterThan(10_000);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,101 @@
+import { join, resolve } from 'node:path';
+import { waitFor } from '@otel-perf/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { embeddedEnv, type Started, start } from './spawn.js';
+
+const repo = resolve(import.meta.dirname, '..', '..', '..');
+
+/**
+ * `npm start`, the README's first command, exactly as a user runs it (scripts/start.sh), on embedded
+ * defaults: no DATABASE_URL (PGlite in-process behind a real pg pool), no REDIS_URL (L2 off), OS-chosen ports.
+ */
+let demo: Started;
+let metrics: string;
+let shop: string;
+
+beforeAll(async () => {
+  demo = start('bash', [join(repo, 'scripts', 'start.sh')], {
+    cwd: repo,
+    env: embeddedEnv({ DEMO_DURATION: '60' }),
+  });
+  metrics = (await demo.waitFor(/^\s+metrics\s+(http:\/\/\S+)\/metrics$/m))[1] as string;
+  shop = (await demo.waitFor(/^\s+the shop\s+(http:\/\/\S+)\/products\/1$/m))[1] as string;
+}, 180_000);
+
+afterAll(async () => {
+  await demo?.stop('SIGINT');
+});
+
+async function text(url: string): Promise<{ status: number; body: string; type: string | null }> {
+  const res = await fetch(url);
+  return { status: res.status, body: await res.text(), type: res.headers.get('content-type') };
+}
+
+describe('npm start on embedded defaults', () => {
+  it('says where the database and cache come from', () => {
+    expect(demo.output()).toMatch(/\[shop\] database: embedded PostgreSQL \(PGlite\) on 127\.0\.0\.1:\d+/);
+    expect(demo.output()).toMatch(/L2 Redis is off \(REDIS_URL is not set\)/);
+    expect(demo.output()).toContain(`${metrics}/dashboard/`);
+    expect(demo.output()).toContain(`${metrics}/health/ready`);
+  });
+
+  it('the shop answers from the embedded database', async () => {
+    const r = await text(`${shop}/products/1`);
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toMatchObject({ id: 1 });
+  });
+
+  it('serves metrics of the load generator traffic, the pg pool and the breaker', async () => {
+    const body = await waitFor(
+      async () => {
+        const r = await text(`${metrics}/metrics`);
+        return /http_server_request_duration_seconds_count\{[^}]*http_route="\/products\/:id"[^}]*\} [1-9]/.test(
+          r.body,
+        ) && /circuit_breaker_/.test(r.body)
+          ? r.body
+          : undefined;
+      },
+      { what: 'HTTP and breaker metrics on /metrics', timeoutMs: 60_000 },
+    );
+    expect(body).toMatch(/http_server_request_duration_seconds_bucket\{[^}]*le="0\.5"/);
+    expect(body).toMatch(/^target_info\{[^}]*service_name="shop"/m);
+  });
+
+  it('serves health', async () => {
+    const live = await text(`${metrics}/health/live`);
+    expect(live.status).toBe(200);
+    expect(live.type).toBe('application/health+json');
+    const ready = await waitFor(
+      async () => {
+        const r = await text(`${metrics}/health/ready`);
+        return r.status === 200 ? r : undefined;
+      },
+      { what: 'ready 200' },
+    );
+    expect(JSON.parse(ready.body).status).toBe('pass');
+    const perf = await text(`${metrics}/health/performance?detailed=true`);
+    expect([200, 503]).toContain(perf.status);
+    expect(JSON.parse(perf.body).score).toEqual(expect.any(Number));
+  });
+
+  it('serves the dashboard and its history', async () => {
+    const page = await text(`${metrics}/dashboard/`);
+    expect(page.status).toBe(200);
+    expect(page.type).toMatch(/text\/html/);
+    expect(page.body).toContain('<title>shop');
+    const history = await waitFor(
+      async () => {
+        const r = await text(`${metrics}/api/metrics/history?window=300`);
+        const h = JSON.parse(r.body) as { frames: unknown[] };
+        return h.frames.length > 0 ? h : undefined;
+      },
+      { what: 'dashboard history frames' },
+    );
+    expect(history.frames.length).toBeGreaterThan(0);
+  });
+
+  it('stops on SIGINT like any foreground command', async () => {
+    const exit = await demo.stop('SIGINT');
+    expect(exit.code === 0 || exit.signal === 'SIGINT' || exit.code === 130).toBe(true);
+  });
+});
