@@ -170,8 +170,14 @@ describe('collector pipeline, end to end', () => {
     }
   });
 
-  it('delivers the runtime metrics (event-loop delay histogram and p99 gauge) by both paths', async () => {
-    for (const metric of ['nodejs_eventloop_delay_seconds_bucket', 'nodejs_eventloop_delay_p99_seconds']) {
+  it('delivers the runtime metrics the rules read (event-loop delay, heap) by both paths', async () => {
+    const metrics = [
+      'nodejs_eventloop_delay_seconds_bucket',
+      'nodejs_eventloop_delay_p99_seconds',
+      'v8js_memory_heap_used_bytes',
+      'v8js_memory_heap_limit_bytes',
+    ];
+    for (const metric of metrics) {
       const paths = await waitFor(
         async () => {
           const v = await queryVector(
@@ -188,6 +194,17 @@ describe('collector pipeline, end to end', () => {
         },
       );
       expect(paths).toEqual([...PATHS]);
+    }
+    // NodeHeapNearLimit's ratio, per path: a fraction of the heap limit.
+    const ratios = await queryVector(
+      stack.prometheusUrl,
+      `sum by (ingest_path) (v8js_memory_heap_used_bytes{job="${JOB}"})
+       / sum by (ingest_path) (v8js_memory_heap_limit_bytes{job="${JOB}"})`,
+    );
+    expect(ratios.map((r) => r.metric.ingest_path).sort()).toEqual([...PATHS]);
+    for (const r of ratios) {
+      expect(Number(r.value[1])).toBeGreaterThan(0);
+      expect(Number(r.value[1])).toBeLessThan(1);
     }
   });
 
