@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 /** A server process the test started, with its output kept for error messages. */
 export interface ServerProcess {
@@ -13,8 +14,14 @@ export interface ServerProcess {
 const OUTPUT_LIMIT = 64 * 1024;
 
 /**
+ * util-linux `setpriv --pdeathsig KILL` (Linux): the server is killed by the kernel when the test process
+ * that started it dies, even when it dies too abruptly to run its teardown.
+ */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+
+/**
  * Starts `command args` as a real subprocess. It is killed with SIGKILL after `timeoutMs` if the test
- * never stops it, so a crashed test cannot leave servers behind for long.
+ * never stops it, and when the test process dies (see SETPRIV), so a crashed test leaves no server behind.
  */
 export function startServer(
   name: string,
@@ -22,7 +29,8 @@ export function startServer(
   args: string[],
   { env = {}, timeoutMs = 15 * 60_000 }: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): ServerProcess {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [file, argv] = SETPRIV ? [SETPRIV, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, args];
+  const child = spawn(file, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const keep = (d: Buffer) => {
     out = (out + d.toString('utf8')).slice(-OUTPUT_LIMIT);
