@@ -153,6 +153,44 @@ describe('collector pipeline, end to end', () => {
     }).catch(async (err: unknown) => fail(`${String(err)}; last: ${await direct()}`));
   });
 
+  it('accepts OTLP over gRPC too', async () => {
+    const job = 'e2e-app-grpc';
+    const grpcApp = runNode(['--require', '@otel-perf/node/register', FIXTURE], {
+      cwd: join(import.meta.dirname, '..'),
+      timeoutMs: 2 * 60_000,
+      env: {
+        OTEL_SERVICE_NAME: job,
+        OTEL_METRICS_EXPORTER: 'otlp',
+        OTEL_EXPORTER_PROMETHEUS_PORT: '0', // its metrics server (health routes) on a free port
+        OTEL_EXPORTER_OTLP_ENDPOINT: stack.otlpGrpcUrl,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+        OTEL_METRIC_EXPORT_INTERVAL: '1000',
+      },
+    });
+    try {
+      const [, port] = await grpcApp.waitForOutput(/listening (\d+)/, 30_000);
+      await drive(Number(port), '/ok', 5);
+      const query = `sum by (ingest_path) (http_server_request_duration_seconds_count{job="${job}"})`;
+      const byPath = async () =>
+        Object.fromEntries(
+          (await queryVector(stack.prometheusUrl, query)).map((s) => [
+            s.metric.ingest_path,
+            Number(s.value[1]),
+          ]),
+        );
+      await waitFor(async () => JSON.stringify(await byPath()) === '{"remote_write":5,"scrape":5}', {
+        timeoutMs: 60_000,
+        intervalMs: 500,
+        what: 'the gRPC-exported requests on both paths',
+      }).catch(async (err: unknown) =>
+        fail(`${String(err)}; last: ${JSON.stringify(await byPath())}\n${grpcApp.stderr()}`),
+      );
+    } finally {
+      grpcApp.kill('SIGKILL');
+      await grpcApp.exited;
+    }
+  });
+
   it('keeps the http preset bucket boundaries exactly, on both paths', async () => {
     const expected = [...HTTP_DURATION_BUCKETS.map(String), '+Inf'].sort();
     for (const path of PATHS) {

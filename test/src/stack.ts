@@ -26,6 +26,8 @@ export interface Stack {
   readonly alertmanagerUrl: string;
   /** Base URL of the collector's OTLP/HTTP receiver (for OTEL_EXPORTER_OTLP_ENDPOINT). */
   readonly otlpHttpUrl: string;
+  /** URL of the collector's OTLP/gRPC receiver (for OTEL_EXPORTER_OTLP_ENDPOINT with protocol grpc). */
+  readonly otlpGrpcUrl: string;
   /** The collector's prometheus exporter (`/metrics`), scraped by the job `otelcol-exporter`. */
   readonly exporterUrl: string;
   /** The collector's own telemetry (`/metrics`), scraped by the job `otelcol`. */
@@ -218,6 +220,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       prometheusUrl,
       alertmanagerUrl,
       otlpHttpUrl: `http://127.0.0.1:${ports.http}`,
+      otlpGrpcUrl: `http://127.0.0.1:${ports.grpc}`,
       exporterUrl: `http://127.0.0.1:${ports.exporter}/metrics`,
       telemetryUrl: `http://127.0.0.1:${ports.telemetry}/metrics`,
       dir,
