@@ -153,8 +153,8 @@ describe('collector pipeline, end to end', () => {
     }).catch(async (err: unknown) => fail(`${String(err)}; last: ${await direct()}`));
   });
 
-  it('accepts OTLP over gRPC too', async () => {
-    const job = 'e2e-app-grpc';
+  it('accepts OTLP over gRPC with delta temporality, made cumulative for both paths', async () => {
+    const job = 'e2e-app-grpc-delta';
     const grpcApp = runNode(['--require', '@otel-perf/node/register', FIXTURE], {
       cwd: join(import.meta.dirname, '..'),
       timeoutMs: 2 * 60_000,
@@ -164,27 +164,33 @@ describe('collector pipeline, end to end', () => {
         OTEL_EXPORTER_PROMETHEUS_PORT: '0', // its metrics server (health routes) on a free port
         OTEL_EXPORTER_OTLP_ENDPOINT: stack.otlpGrpcUrl,
         OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+        OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'delta',
         OTEL_METRIC_EXPORT_INTERVAL: '1000',
       },
     });
-    try {
-      const [, port] = await grpcApp.waitForOutput(/listening (\d+)/, 30_000);
-      await drive(Number(port), '/ok', 5);
-      const query = `sum by (ingest_path) (http_server_request_duration_seconds_count{job="${job}"})`;
-      const byPath = async () =>
+    const query = `sum by (ingest_path) (http_server_request_duration_seconds_count{job="${job}"})`;
+    const byPath = async () =>
+      JSON.stringify(
         Object.fromEntries(
           (await queryVector(stack.prometheusUrl, query)).map((s) => [
             s.metric.ingest_path,
             Number(s.value[1]),
           ]),
-        );
-      await waitFor(async () => JSON.stringify(await byPath()) === '{"remote_write":5,"scrape":5}', {
+        ),
+      );
+    const waitForBoth = (n: number) =>
+      waitFor(async () => (await byPath()) === JSON.stringify({ remote_write: n, scrape: n }), {
         timeoutMs: 60_000,
         intervalMs: 500,
-        what: 'the gRPC-exported requests on both paths',
-      }).catch(async (err: unknown) =>
-        fail(`${String(err)}; last: ${JSON.stringify(await byPath())}\n${grpcApp.stderr()}`),
-      );
+        what: `${n} delta-exported requests on both paths`,
+      }).catch(async (err: unknown) => fail(`${String(err)}; last: ${await byPath()}\n${grpcApp.stderr()}`));
+    try {
+      const [, port] = await grpcApp.waitForOutput(/listening (\d+)/, 30_000);
+      // Two exports of deltas (2, then 3): the collector adds them up to a cumulative 5.
+      await drive(Number(port), '/ok', 2);
+      await waitForBoth(2);
+      await drive(Number(port), '/ok', 3);
+      await waitForBoth(5);
     } finally {
       grpcApp.kill('SIGKILL');
       await grpcApp.exited;
