@@ -35,17 +35,21 @@ interface RuleGroupFile {
 }
 
 /**
- * A copy of the committed Http5xxRatioHigh rule (same expression) that fires without waiting `for: 5m`,
- * in a group evaluated every second, so a 5xx burst reaches Alertmanager within the test.
+ * Copies of committed alerts (same expression and labels, plus `e2e: fast`) that fire without waiting
+ * their `for:`, in a group evaluated every second, so the test sees them reach Alertmanager in seconds.
  */
-function fastFiveHundredsRule(dir: string): string {
-  const http = parse(readFileSync(join(COLLECTOR_DIR, 'rules', 'http.yml'), 'utf8')) as RuleGroupFile;
-  const rule = http.groups.flatMap((g) => g.rules).find((r) => r.alert === 'Http5xxRatioHigh');
-  if (!rule) throw new Error('otel-collector/rules/http.yml has no Http5xxRatioHigh alert');
-  const labels = { ...(rule.labels as Record<string, string>), e2e: 'fast' };
+function fastRules(dir: string, alerts: Record<string, string>): string {
+  const rules = Object.entries(alerts).map(([alert, file]) => {
+    const groups = parse(readFileSync(join(COLLECTOR_DIR, 'rules', file), 'utf8')) as RuleGroupFile;
+    const rule = groups.groups.flatMap((g) => g.rules).find((r) => r.alert === alert);
+    if (!rule) throw new Error(`otel-collector/rules/${file} has no ${alert} alert`);
+    return { ...rule, for: '0s', labels: { ...(rule.labels as Record<string, string>), e2e: 'fast' } };
+  });
   const file = join(dir, 'e2e-fast-rules.yml');
-  const groups = [{ name: 'e2e-fast', interval: '1s', rules: [{ ...rule, for: '0s', labels }] }];
-  writeFileSync(file, stringify({ groups } satisfies RuleGroupFile));
+  writeFileSync(
+    file,
+    stringify({ groups: [{ name: 'e2e-fast', interval: '1s', rules }] } satisfies RuleGroupFile),
+  );
   return file;
 }
 
@@ -106,7 +110,9 @@ describe('collector pipeline, end to end', () => {
     rulesDir = mkdtempSync(join(tmpdir(), 'otel-perf-e2e-rules-'));
     stack = await startStack({
       directTargets: [`127.0.0.1:${metricsPort}`],
-      extraRuleFiles: [fastFiveHundredsRule(rulesDir)],
+      extraRuleFiles: [
+        fastRules(rulesDir, { Http5xxRatioHigh: 'http.yml', OtelCollectorDown: 'collector.yml' }),
+      ],
     });
     app = runNode(['--require', '@otel-perf/node/register', FIXTURE], {
       cwd: join(import.meta.dirname, '..'),
@@ -390,4 +396,25 @@ describe('collector pipeline, end to end', () => {
       }
     });
   }
+
+  // Last: it stops the collector.
+  it('fires OtelCollectorDown through Alertmanager when the collector stops', async () => {
+    expect(
+      stack.webhooks.flatMap((w) => w.alerts).some((a) => a.labels.alertname === 'OtelCollectorDown'),
+    ).toBe(false);
+    await stack.stopCollector();
+    const alert = await waitFor(
+      () =>
+        stack.webhooks
+          .flatMap((w) => w.alerts)
+          .find((a) => a.status === 'firing' && a.labels.alertname === 'OtelCollectorDown'),
+      { timeoutMs: 60_000, intervalMs: 500, what: 'the OtelCollectorDown webhook' },
+    ).catch(fail);
+    expect(alert.labels).toMatchObject({
+      job: 'otelcol',
+      severity: 'page',
+      component: 'collector',
+      e2e: 'fast',
+    });
+  });
 });

@@ -38,6 +38,8 @@ export interface Stack {
   readonly webhooks: AlertmanagerWebhook[];
   /** The processes' output, for failure messages. */
   logs(): string;
+  /** Stops the collector alone (SIGTERM), for collector-down checks; stop() still stops the rest. */
+  stopCollector(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -226,6 +228,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       dir,
       webhooks,
       logs: () => processes.map((p) => `--- ${p.name} ---\n${p.output()}`).join('\n'),
+      stopCollector: () => collector.stop(),
       stop,
     };
   } catch (err) {
