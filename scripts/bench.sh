@@ -35,8 +35,11 @@ npx turbo run build --output-logs=errors-only
 export OTEL_PERF_BENCH_RESULTS="$PWD/bench-results"
 status=0
 for f in "${files[@]}"; do
-  echo "== $f"
-  node --disable-warning=ExperimentalWarning "$f" || { echo "bench.sh: $f failed" >&2; status=1; }
+  # A bench that needs Node flags (e.g. --expose-gc for heap figures) names them in a comment line:
+  #   // bench-node-args: --expose-gc
+  read -r -a extra <<< "$(sed -n 's#^// bench-node-args: *##p' "$f" | head -n1)"
+  echo "== $f${extra[*]:+ (node ${extra[*]})}"
+  node --disable-warning=ExperimentalWarning "${extra[@]}" "$f" || { echo "bench.sh: $f failed" >&2; status=1; }
 done
 echo "== results in $OTEL_PERF_BENCH_RESULTS"
 exit "$status"

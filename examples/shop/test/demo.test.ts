@@ -32,9 +32,10 @@ async function text(url: string): Promise<{ status: number; body: string; type: 
 }
 
 describe('npm start on embedded defaults', () => {
-  it('says where the database and cache come from', () => {
-    expect(demo.output()).toMatch(/\[shop\] database: embedded PostgreSQL \(PGlite\) on 127\.0\.0\.1:\d+/);
-    expect(demo.output()).toMatch(/L2 Redis is off \(REDIS_URL is not set\)/);
+  it('says where the database and cache come from', async () => {
+    // The service's lines and the demo's banner arrive on different pipes: wait for each.
+    await demo.waitFor(/\[shop\] database: embedded PostgreSQL \(PGlite\) on 127\.0\.0\.1:\d+/, 30_000);
+    await demo.waitFor(/L2 Redis is off \(REDIS_URL is not set\)/, 30_000);
     expect(demo.output()).toContain(`${metrics}/dashboard/`);
     expect(demo.output()).toContain(`${metrics}/health/ready`);
   });
@@ -59,6 +60,33 @@ describe('npm start on embedded defaults', () => {
     );
     expect(body).toMatch(/http_server_request_duration_seconds_bucket\{[^}]*le="0\.5"/);
     expect(body).toMatch(/^target_info\{[^}]*service_name="shop"/m);
+  });
+
+  it('serves the product cache metrics (createTieredCache, L1 only without REDIS_URL)', async () => {
+    /** The value of the first sample of `metric` whose labels include every `label="value"` given. */
+    const sample = (body: string, metric: string, labels: string[]) =>
+      body
+        .split('\n')
+        .find((l) => l.startsWith(`${metric}{`) && labels.every((x) => l.includes(x)))
+        ?.split(' ')
+        .at(-1);
+    const products = 'cache_name="products"';
+    const body = await waitFor(
+      async () => {
+        const r = await text(`${metrics}/metrics`);
+        return Number(sample(r.body, 'cache_requests_total', [products, 'cache_path="l1_hit"'])) > 0
+          ? r.body
+          : undefined;
+      },
+      { what: 'products cache metrics on /metrics', timeoutMs: 60_000 },
+    );
+    expect(
+      Number(sample(body, 'cache_gets_total', [products, 'cache_layer="l1"', 'cache_result="hit"'])),
+    ).toBeGreaterThan(0);
+    expect(
+      Number(sample(body, 'cache_loads_total', [products, 'cache_load_result="success"'])),
+    ).toBeGreaterThan(0);
+    expect(sample(body, 'cache_gets_total', [products, 'cache_layer="l2"'])).toBeUndefined();
   });
 
   it('serves health', async () => {

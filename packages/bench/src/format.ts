@@ -52,17 +52,11 @@ export function formatResult(result: BenchResult): string {
     ),
   ];
   for (const m of result.extraMetrics) {
-    parts.push(
-      '',
-      `${better(m)}:`,
-      table(
-        m,
-        result.cases.flatMap((c) => {
-          const summary = c.extra[m.name];
-          return summary ? [{ name: c.name, baseline: c.baseline, summary }] : [];
-        }),
-      ),
-    );
+    const rows = result.cases.flatMap((c) => {
+      const summary = c.extra[m.name];
+      return summary ? [{ name: c.name, baseline: c.baseline, summary }] : [];
+    });
+    parts.push('', `${better(m)}:`, rows.length > 0 ? table(m, rows) : '(no case returned this metric)');
   }
   const { machine } = result;
   parts.push(

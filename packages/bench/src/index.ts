@@ -1,3 +1,4 @@
+export { processCpuMs } from './cpu.js';
 export { formatNumber, formatResult } from './format.js';
 export type { LoadTestOptions, LoadTestResult } from './load.js';
 export { loadTest, parseWrkOutput } from './load.js';

@@ -1,12 +1,12 @@
 // HTTP server overhead: a tiny handler under wrk (50 connections, loopback), bare vs. each way of getting
 // HTTP metrics. Run: `npm run bench -- instrumentation-http` (BENCH_ROUNDS / BENCH_DURATION_MS shorten it).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchCase, BenchServer } from '@otel-perf/bench';
-import { freePort, loadTest, runBench, startServer } from '@otel-perf/bench';
+import { freePort, loadTest, processCpuMs, runBench, startServer } from '@otel-perf/bench';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -67,12 +67,12 @@ function serverCase(
       if (started.metricsUrl) await expectDurationMetric(name, server, started.metricsUrl);
     },
     run: async () => {
-      const r = await loadTest({
-        url: `${(server as BenchServer).url}/`,
-        connections: CONNECTIONS,
-        durationMs,
-      });
-      return { value: r.requestsPerSec, extra: { 'p99 ms': r.p99Ms } };
+      const s = server as BenchServer;
+      const pid = s.child.pid as number;
+      const cpu0 = processCpuMs(pid);
+      const r = await loadTest({ url: `${s.url}/`, connections: CONNECTIONS, durationMs });
+      const cpuUsPerRequest = ((processCpuMs(pid) - cpu0) * 1000) / r.requests;
+      return { value: r.requestsPerSec, extra: { 'p99 ms': r.p99Ms, 'server CPU µs/req': cpuUsPerRequest } };
     },
     teardown: async () => {
       await server?.stop();
@@ -92,6 +92,12 @@ async function expectDurationMetric(name: string, server: BenchServer, metricsUr
 }
 
 const app = join(fixtures, 'app.cjs');
+
+function noBodySizeConfig(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'otel-perf-bench-')), 'otel-perf.json');
+  writeFileSync(file, JSON.stringify({ http: { bodySize: false } }));
+  return file;
+}
 const quiet = { OTEL_LOG_LEVEL: 'error', OTEL_SERVICE_NAME: 'bench' };
 
 async function withPrometheus(nodeArgs: string[], script: string, env: Record<string, string> = {}) {
@@ -113,11 +119,22 @@ await runBench({
   rounds,
   warmupRounds: 1,
   metric: { name: 'req/s', better: 'higher' },
-  extraMetrics: [{ name: 'p99 ms', better: 'lower' }],
+  extraMetrics: [
+    { name: 'p99 ms', better: 'lower' },
+    // CPU time of the server process (all threads) per request: less sensitive to a shared machine than
+    // req/s, and bare / instrumented is the throughput ratio the case would get on a core of its own.
+    { name: 'server CPU µs/req', better: 'lower' },
+  ],
   cases: [
     serverCase('bare node:http', async () => ({ server: await startServer([], app, quiet) }), true),
     serverCase('@otel-perf/node preload', () =>
       withPrometheus(['--require', '@otel-perf/node/register'], app),
+    ),
+    // The same without the two body-size histograms: one SDK recording per request instead of two.
+    serverCase('@otel-perf/node preload, http.bodySize: false', () =>
+      withPrometheus(['--require', '@otel-perf/node/register'], app, {
+        OTEL_PERF_CONFIG: noBodySizeConfig(),
+      }),
     ),
     serverCase('upstream instrumentation-http 0.301 (metrics only)', () =>
       withPrometheus([], join(fixtures, 'upstream-metrics.cjs')),

@@ -9,6 +9,7 @@
  */
 import { type DashboardConfig, dashboardPlugin } from '@otel-perf/dashboard';
 import { type HealthConfig, healthPlugin } from '@otel-perf/health';
+import { CacheInstrumentation, type CacheInstrumentationConfig } from '@otel-perf/instrumentation-cache';
 import {
   CircuitBreakerInstrumentation,
   type CircuitBreakerInstrumentationConfig,
@@ -38,6 +39,12 @@ export const BUILTINS = {
         'circuitBreaker',
         new CircuitBreakerInstrumentation(options as CircuitBreakerInstrumentationConfig),
       ),
+  },
+  // Reports the caches the app measures with @otel-perf/instrumentation-cache's adapters (it patches nothing).
+  cache: {
+    enabledByDefault: true,
+    create: (options) =>
+      instrumentationPlugin('cache', new CacheInstrumentation(options as CacheInstrumentationConfig)),
   },
   // Plugins that read other plugins start after them: health reads anomaly, the dashboard reads both.
   health: {

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import { context, createContextKey, metrics } from '@opentelemetry/api';
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
 import type { OtelPerfPlugin, PluginContext } from '@otel-perf/core';
+import { createCacheRecorder } from '@otel-perf/instrumentation-cache';
 import { close, findMetric, histogramOf, listen, pointsWith, TestMetricReader } from '@otel-perf/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Builtin } from '../src/builtin.js';
@@ -265,6 +266,24 @@ describe('start() / shutdown()', () => {
     );
     expect(created[0]?.isEnabled()).toBe(false);
     expect(metricsServerUrl()).toBeUndefined();
+  });
+
+  it('the cache built-in reports caches measured with the instrumentation-cache adapters', async () => {
+    const p = probe();
+    start({ env, plugins: [p] });
+    await ready();
+    const name = `distro-cache-${process.pid}`;
+    const recorder = createCacheRecorder({ name, layer: 'l1' });
+    recorder.hits(3);
+    recorder.misses();
+    const gets = findMetric(await collect(p.reader), 'cache.gets');
+    expect(pointsWith<number>(gets, { 'cache.name': name, 'cache.result': 'hit' })[0]?.value).toBe(3);
+    expect(pointsWith<number>(gets, { 'cache.name': name, 'cache.result': 'miss' })[0]?.value).toBe(1);
+    expect(p.ctx?.getPlugin('cache')).toBeDefined();
+    await shutdown();
+    const off = probe();
+    start({ env, cache: false, plugins: [off] });
+    expect(off.ctx?.getPlugin('cache')).toBeUndefined();
   });
 
   it('the http built-in can be turned off', async () => {
