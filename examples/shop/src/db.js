@@ -34,6 +34,8 @@ async function openDatabase({ url = process.env.DATABASE_URL, max = 10 } = {}) {
   const pool = new pg.Pool({
     ...(url ? { connectionString: url } : embedded.config),
     max,
+    // Names the pool in pg_stat_activity and in the pool metrics (db.client.connection.pool.name).
+    application_name: 'shop',
     connectionTimeoutMillis: 2000,
     idleTimeoutMillis: 30_000,
   });

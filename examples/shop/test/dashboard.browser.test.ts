@@ -105,6 +105,10 @@ describe('built-in dashboard in headless Chromium', () => {
     expect(banner).toMatch(/healthy|degraded|unhealthy/);
     await page.waitForSelector('#breakers-panel:not([hidden])', { timeout: 30_000 });
     expect(await page.textContent('#breakers')).toContain('payments');
+    await page.waitForSelector('#pools-panel:not([hidden])', { timeout: 30_000 });
+    expect(await page.textContent('#pools')).toContain('shop');
+    await page.waitForSelector('#cache-panel:not([hidden])', { timeout: 30_000 });
+    expect(await page.textContent('#caches')).toContain('products');
   });
 
   it('keeps a screenshot as a test artifact', async () => {

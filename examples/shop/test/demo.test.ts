@@ -52,11 +52,13 @@ describe('npm start on embedded defaults', () => {
         const r = await text(`${metrics}/metrics`);
         return /http_server_request_duration_seconds_count\{[^}]*http_route="\/products\/:id"[^}]*\} [1-9]/.test(
           r.body,
-        ) && /circuit_breaker_/.test(r.body)
+        ) &&
+          /circuit_breaker_/.test(r.body) &&
+          /db_client_connection_count\{[^}]*db_client_connection_pool_name="shop"/.test(r.body)
           ? r.body
           : undefined;
       },
-      { what: 'HTTP and breaker metrics on /metrics', timeoutMs: 60_000 },
+      { what: 'HTTP, breaker and pg pool metrics on /metrics', timeoutMs: 60_000 },
     );
     expect(body).toMatch(/http_server_request_duration_seconds_bucket\{[^}]*le="0\.5"/);
     expect(body).toMatch(/^target_info\{[^}]*service_name="shop"/m);

@@ -7,6 +7,7 @@
  * A factory that throws on bad options stops startup with a `ConfigError` naming the section. A name must
  * not be one of the distro's own config keys (a test checks).
  */
+import { type AnomalyConfig, anomalyPlugin } from '@otel-perf/anomaly';
 import { type DashboardConfig, dashboardPlugin } from '@otel-perf/dashboard';
 import { type HealthConfig, healthPlugin } from '@otel-perf/health';
 import { CacheInstrumentation, type CacheInstrumentationConfig } from '@otel-perf/instrumentation-cache';
@@ -15,6 +16,11 @@ import {
   type CircuitBreakerInstrumentationConfig,
 } from '@otel-perf/instrumentation-circuit-breaker';
 import { HttpInstrumentation, type HttpInstrumentationConfig } from '@otel-perf/instrumentation-http';
+import { PgInstrumentation, type PgInstrumentationConfig } from '@otel-perf/instrumentation-pg';
+import {
+  RuntimeInstrumentation,
+  type RuntimeInstrumentationConfig,
+} from '@otel-perf/instrumentation-runtime';
 import { type Builtin, instrumentationPlugin } from './builtin.js';
 
 export const BUILTINS = {
@@ -40,13 +46,27 @@ export const BUILTINS = {
         new CircuitBreakerInstrumentation(options as CircuitBreakerInstrumentationConfig),
       ),
   },
+  runtime: {
+    enabledByDefault: true,
+    create: (options) =>
+      instrumentationPlugin('runtime', new RuntimeInstrumentation(options as RuntimeInstrumentationConfig)),
+  },
   // Reports the caches the app measures with @otel-perf/instrumentation-cache's adapters (it patches nothing).
   cache: {
     enabledByDefault: true,
     create: (options) =>
       instrumentationPlugin('cache', new CacheInstrumentation(options as CacheInstrumentationConfig)),
   },
+  pg: {
+    enabledByDefault: true,
+    create: (options) =>
+      instrumentationPlugin('pg', new PgInstrumentation(options as PgInstrumentationConfig)),
+  },
   // Plugins that read other plugins start after them: health reads anomaly, the dashboard reads both.
+  anomaly: {
+    enabledByDefault: true,
+    create: (options) => anomalyPlugin(options as AnomalyConfig),
+  },
   health: {
     enabledByDefault: true,
     create: (options) => healthPlugin(options as HealthConfig),

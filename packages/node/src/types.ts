@@ -96,7 +96,7 @@ export type BuiltinSetting = boolean | ({ enabled?: boolean } & Record<string, u
 /**
  * One section per built-in plugin, keyed by its name (see `BUILTINS`): `false` turns it off, `true` or an
  * options object turns it on (`{ enabled: false, ... }` keeps it off). Unlisted built-ins keep their
- * default: `http`, `circuitBreaker`, `cache` and `health` are on, `dashboard` is opt-in.
+ * default: `http`, `circuitBreaker`, `cache`, `pg`, `runtime` and `health` are on, `dashboard` is opt-in.
  */
 export type BuiltinSections = { readonly [K in BuiltinName]?: BuiltinSetting };
 

@@ -160,8 +160,9 @@ describe('start() / shutdown()', () => {
   });
 
   it('runs no metrics server when nothing needs one', async () => {
-    // The health endpoints are on by default and need the server; with them off, nothing does.
-    start({ env: { ...env, OTEL_METRICS_EXPORTER: 'none' }, health: false });
+    // The health endpoints and the anomaly alerts API are on by default and need the server; with them off,
+    // nothing does.
+    start({ env: { ...env, OTEL_METRICS_EXPORTER: 'none' }, health: false, anomaly: false });
     await ready();
     expect(metricsServerUrl()).toBeUndefined();
   });
@@ -174,6 +175,23 @@ describe('start() / shutdown()', () => {
     expect(live.status).toBe(200);
     expect(JSON.parse(live.body).status).toBe('pass');
     expect((await httpGet(`${url}/health/ready`)).status).toBe(200);
+  });
+
+  it('runs the anomaly processor by default: alerts API (write routes off without a token), health check, metrics', async () => {
+    start({ env });
+    await ready();
+    const url = metricsServerUrl() as string;
+    expect((await httpGet(`${url}/metrics`)).body).toMatch(
+      /^otel_perf_anomaly_alerts_active\{otel_perf_anomaly_level="critical"[^}]*\} 0$/m,
+    );
+    const list = await httpGet(`${url}/api/alerts?state=active`);
+    expect(list.status).toBe(200);
+    expect(JSON.parse(list.body)).toEqual({ alerts: [] });
+    const ack = await fetch(`${url}/api/alerts/some-id/acknowledge`, { method: 'POST' });
+    expect(ack.status).toBe(403);
+    await ack.text();
+    const perf = JSON.parse((await httpGet(`${url}/health/performance`)).body);
+    expect(perf.checks['anomaly:alerts']?.[0]?.status).toBe('pass');
   });
 
   it('installs SIGTERM/SIGINT/beforeExit listeners and removes them on shutdown', async () => {

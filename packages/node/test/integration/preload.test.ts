@@ -72,6 +72,9 @@ describe.each<[Preload, string]>([
     );
     expect(inf?.value).toBe(3);
 
+    // The runtime built-in is on by default: the event-loop delay histogram is served.
+    expect(samples.some((s) => s.name === 'nodejs_eventloop_delay_seconds_bucket')).toBe(true);
+
     const target = samples.find((s) => s.name === 'target_info');
     expect(target?.labels.service_name).toBe(`fixture-${preload}`);
     expect(target?.labels.service_version).toBe('1.2.3');

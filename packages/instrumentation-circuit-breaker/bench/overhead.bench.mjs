@@ -1,6 +1,7 @@
+// bench-node-args: --expose-gc
 // Overhead of measuring a circuit breaker: time per call through an instrumented breaker against a plain one
 // of the same library, in the same process, rounds interleaved (plain, measured, plain, ...) so machine noise
-// hits both alike; and heap per measured breaker. Runs the built package: `npm run build && npm run bench`.
+// hits both alike; and heap per measured breaker. Runs the built package: `npm run bench -- instrumentation-circuit-breaker`.
 // Prints medians, the spread of the rounds, and ratios. No assertion: the figures are read, not gated.
 import { performance } from 'node:perf_hooks';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
@@ -11,7 +12,7 @@ import {
   createBreakerRecorder,
   instrumentCockatiel,
   instrumentOpossum,
-} from '../dist/index.js';
+} from '@otel-perf/instrumentation-circuit-breaker';
 
 class PullReader extends MetricReader {
   async onForceFlush() {}

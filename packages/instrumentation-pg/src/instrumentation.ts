@@ -1,0 +1,153 @@
+import {
+  InstrumentationBase,
+  InstrumentationNodeModuleDefinition,
+  isWrapped,
+} from '@opentelemetry/instrumentation';
+import { createInstruments, type PgInstruments } from './instruments.js';
+import { onNewPool } from './pool.js';
+import { clientAttributes, measureQuery } from './query.js';
+import { registry } from './registry.js';
+import type { PgInstrumentationConfig, PoolLike } from './types.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
+
+/** pg versions whose `Client.prototype.query` this package wraps (tested with 8.23). */
+export const SUPPORTED_PG_VERSIONS = ['>=8.0.0 <9'];
+/** pg-pool versions whose Pool class, events and counters this package reads (tested with 3.14). */
+export const SUPPORTED_PG_POOL_VERSIONS = ['>=3.0.0 <4'];
+
+type Ctor = new (...args: never[]) => object;
+type QueryFn = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * pg-pool class → its measuring subclass, shared by every instance of this class (the subclass measures into
+ * whichever instrumentations are enabled when a pool is constructed, not only the one that patched).
+ */
+const poolClasses = new WeakMap<Ctor, Ctor>();
+
+function invalid(key: string, value: unknown, allowed: string): never {
+  throw new TypeError(`PgInstrumentation: ${key} must be ${allowed}, got ${String(value)}`);
+}
+
+/**
+ * Query and connection-pool metrics for `pg`, for any MeterProvider. It wraps `Client.prototype.query` (query
+ * durations and slow-query events) and measures every `pg-pool` Pool constructed while it is enabled (pool
+ * state read live at collection, create/wait/use times, timeouts, connection errors). Pools it did not see are
+ * added with {@link instrumentPool}.
+ *
+ * @example
+ * ```ts
+ * registerInstrumentations({ instrumentations: [new PgInstrumentation({ slowQueryThreshold: 0.5 })] });
+ * ```
+ */
+export class PgInstrumentation extends InstrumentationBase<PgInstrumentationConfig> {
+  // `declare`: the base constructor calls setConfig, _updateMetricInstruments and enable before subclass
+  // fields would be initialised, and an initialiser would then overwrite what they set.
+  declare private _instruments: PgInstruments | undefined;
+  declare private _registered: boolean;
+
+  constructor(config: PgInstrumentationConfig = {}) {
+    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+  }
+
+  /** Validates and merges defaults; invalid values throw here, once, naming the key. */
+  override setConfig(config: PgInstrumentationConfig = {}): void {
+    const t = config.slowQueryThreshold;
+    if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t < 0)) {
+      invalid('slowQueryThreshold', t, 'a finite number of seconds >= 0');
+    }
+    if (config.onSlowQuery !== undefined && typeof config.onSlowQuery !== 'function') {
+      invalid('onSlowQuery', config.onSlowQuery, 'a function');
+    }
+    if (config.poolName !== undefined && typeof config.poolName !== 'function') {
+      invalid('poolName', config.poolName, 'a function');
+    }
+    super.setConfig({ slowQueryThreshold: 1, ...config });
+    // The slow-query settings live in the sink: rebuild it when they change.
+    if (this._instruments) this._updateMetricInstruments();
+  }
+
+  protected override init() {
+    return [
+      new InstrumentationNodeModuleDefinition(
+        'pg',
+        SUPPORTED_PG_VERSIONS,
+        (exports: { Client?: { prototype?: { query?: QueryFn } } }) => {
+          const proto = exports?.Client?.prototype;
+          if (typeof proto?.query !== 'function') {
+            this._diag.warn('pg does not export Client.prototype.query; queries will not be measured');
+            return exports;
+          }
+          if (isWrapped(proto.query)) this._unwrap(proto, 'query');
+          this._wrap(proto, 'query', (original) => measureQuery(original as QueryFn, clientAttributes));
+          return exports;
+        },
+        (exports: { Client?: { prototype?: { query?: QueryFn } } }) => {
+          const proto = exports?.Client?.prototype;
+          if (proto && isWrapped(proto.query)) this._unwrap(proto, 'query');
+        },
+      ),
+      new InstrumentationNodeModuleDefinition(
+        'pg-pool',
+        SUPPORTED_PG_POOL_VERSIONS,
+        (exports: unknown) => this._patchPoolClass(exports),
+        () => {
+          // pg's Pool already extends the patched class; while disabled its constructor measures nothing.
+        },
+      ),
+    ];
+  }
+
+  protected override _updateMetricInstruments(): void {
+    const wasRegistered = this._registered === true;
+    this._unregister();
+    this._instruments = createInstruments(this.meter, this._config);
+    if (wasRegistered || this._enabled) this._register();
+  }
+
+  override enable(): void {
+    super.enable();
+    this._register();
+  }
+
+  override disable(): void {
+    super.disable();
+    this._unregister();
+  }
+
+  private _register(): void {
+    const i = this._instruments;
+    if (!i || this._registered) return;
+    this._registered = true;
+    registry().sinks.add(i.sink);
+    i.meter.addBatchObservableCallback(i.callback, i.observables);
+  }
+
+  private _unregister(): void {
+    const i = this._instruments;
+    if (!i || !this._registered) return;
+    this._registered = false;
+    registry().sinks.delete(i.sink);
+    i.meter.removeBatchObservableCallback(i.callback, i.observables);
+  }
+
+  /** Replaces pg-pool's exported class by a subclass whose constructor registers the new pool. */
+  private _patchPoolClass(exports: unknown): unknown {
+    const original = exports as Ctor;
+    if (typeof original !== 'function') {
+      this._diag.warn('pg-pool does not export a class; pools will not be measured automatically');
+      return exports;
+    }
+    let patched = poolClasses.get(original);
+    if (!patched) {
+      patched = class extends original {
+        constructor(...args: never[]) {
+          super(...args);
+          onNewPool(this as unknown as PoolLike);
+        }
+      };
+      Object.defineProperty(patched, 'name', { value: original.name });
+      poolClasses.set(original, patched);
+    }
+    return patched;
+  }
+}
