@@ -2,11 +2,16 @@
 // `npm start`: runs the shop with the otel-perf preload and the load generator, on embedded defaults.
 // Prints where to look. Ctrl-C stops both. DEMO_DURATION (seconds, default 600) bounds the load.
 const { spawn } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
 const { join } = require('node:path');
 
 const here = __dirname;
+// The alert API's write routes (acknowledge, silence) need a bearer token; the demo makes one per run and
+// prints it for the dashboard's token field.
+const token = process.env.OTEL_PERF_ANOMALY_API_TOKEN ?? randomBytes(18).toString('base64url');
 const env = {
   ...process.env,
+  OTEL_PERF_ANOMALY_API_TOKEN: token,
   OTEL_PERF_CONFIG: process.env.OTEL_PERF_CONFIG ?? join(here, '..', 'otel-perf.yaml'),
   OTEL_SERVICE_NAME: process.env.OTEL_SERVICE_NAME ?? 'shop',
   PORT: process.env.PORT ?? '3000',
@@ -35,7 +40,8 @@ const onLine = (line) => {
   the shop        ${appUrl}/products/1
   metrics         ${metricsUrl}/metrics
   health          ${metricsUrl}/health/live  ${metricsUrl}/health/ready  ${metricsUrl}/health/performance?detailed=true
-  dashboard       ${metricsUrl}/dashboard/
+  dashboard       ${metricsUrl}/dashboard/   (API token for acknowledge / silence: ${token})
+  alerts          ${metricsUrl}/api/alerts
   make it misbehave: curl -XPOST -H 'content-type: application/json' -d '{"paymentsFailRate":0.8}' ${appUrl}/chaos
                      curl -XPOST -H 'content-type: application/json' -d '{"on":true}' ${appUrl}/chaos/leak
   load generator  running the steady / spike / errors / slow-database cycle for ${process.env.DEMO_DURATION ?? 600} s

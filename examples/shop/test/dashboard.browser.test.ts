@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,32 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  * scripts/services/extra-chromium.sh), served by the distro inside the preloaded shop, with traffic from
  * the shop's load generator.
  */
+const TOKEN = 'browser-test-token-0123456789';
+
+/**
+ * The demo's config, plus an anomaly rule that a burst of 500s on `/error` fires within a second or two
+ * (the shipped rules wait a minute before firing), so the test can watch an alert arrive live.
+ */
+function testConfig(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'otel-perf-browser-')), 'otel-perf.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      serviceName: 'shop',
+      printEndpoints: true,
+      dashboard: { intervalMs: 1000, title: 'shop' },
+      health: { drainDelayMs: 0 },
+      anomaly: {
+        intervalMs: 1000,
+        thresholds: [
+          { name: 'errorBurst', signal: 'http.server.error_ratio', op: 'gt', value: 0.5, level: 'warning' },
+        ],
+      },
+    }),
+  );
+  return file;
+}
+
 let shop: Started;
 let load: Started | undefined;
 let browser: Browser;
@@ -23,7 +50,7 @@ let app: string;
 beforeAll(async () => {
   shop = start(process.execPath, ['--require', '@otel-perf/node/register', join(here, 'src', 'main.js')], {
     cwd: here,
-    env: embeddedEnv({ OTEL_PERF_CONFIG: join(here, 'otel-perf.yaml') }),
+    env: embeddedEnv({ OTEL_PERF_CONFIG: testConfig(), OTEL_PERF_ANOMALY_API_TOKEN: TOKEN }),
   });
   metrics = (await shop.waitFor(/metrics server listening on (http:\/\/\S+)/))[1] as string;
   app = (await shop.waitFor(/\[shop\] listening on (http:\/\/\S+)/))[1] as string;
@@ -109,6 +136,26 @@ describe('built-in dashboard in headless Chromium', () => {
     expect(await page.textContent('#pools')).toContain('shop');
     await page.waitForSelector('#cache-panel:not([hidden])', { timeout: 30_000 });
     expect(await page.textContent('#caches')).toContain('products');
+  });
+
+  it('shows a new alert live, and acknowledging it works', async () => {
+    expect(await page.textContent('#alert-count')).toBe('0');
+    for (let i = 0; i < 40; i++) expect((await fetch(`${app}/error?rate=1`)).status).toBe(500);
+    const item = await page.waitForSelector('#alerts li[data-alert-id]', { timeout: 30_000 });
+    expect(await item.textContent()).toContain('errorBurst');
+    const id = await item.getAttribute('data-alert-id');
+    // Without the token the API refuses, and the page says so.
+    await page.fill('#token', '');
+    await page.click(`#alerts li[data-alert-id="${id}"] button[data-action="acknowledge"]`);
+    await page.waitForSelector('#alerts-error:not([hidden])');
+    expect(await page.textContent('#alerts-error')).toMatch(/401/);
+    await page.fill('#token', TOKEN);
+    await page.click(`#alerts li[data-alert-id="${id}"] button[data-action="acknowledge"]`);
+    await page.waitForSelector(`#alerts li.acknowledged[data-alert-id="${id}"]`, { timeout: 10_000 });
+    const { alerts } = (await (await fetch(`${metrics}/api/alerts?state=active`)).json()) as {
+      alerts: { id: string; acknowledged: boolean }[];
+    };
+    expect(alerts.find((a) => a.id === id)?.acknowledged).toBe(true);
   });
 
   it('keeps a screenshot as a test artifact', async () => {

@@ -124,6 +124,20 @@ describe('npm start on embedded defaults', () => {
     expect(history.frames.length).toBeGreaterThan(0);
   });
 
+  it('serves the alert API, with the printed token for its write routes', async () => {
+    const token = (await demo.waitFor(/API token for acknowledge \/ silence: (\S+)\)/))[1] as string;
+    const list = await text(`${metrics}/api/alerts`);
+    expect(list.status).toBe(200);
+    expect(JSON.parse(list.body)).toHaveProperty('alerts');
+    const refused = await fetch(`${metrics}/api/alerts/baseline`, { method: 'POST' });
+    expect(refused.status).toBe(401);
+    const marked = await fetch(`${metrics}/api/alerts/baseline`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(marked.status).toBe(200);
+  });
+
   it('stops on SIGINT like any foreground command', async () => {
     const exit = await demo.stop('SIGINT');
     expect(exit.code === 0 || exit.signal === 'SIGINT' || exit.code === 130).toBe(true);

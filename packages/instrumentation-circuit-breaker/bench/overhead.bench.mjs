@@ -5,14 +5,14 @@
 // Prints medians, the spread of the rounds, and ratios. No assertion: the figures are read, not gated.
 import { performance } from 'node:perf_hooks';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
-import { ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel';
-import CircuitBreaker from 'opossum';
 import {
   CircuitBreakerInstrumentation,
   createBreakerRecorder,
   instrumentCockatiel,
   instrumentOpossum,
 } from '@otel-perf/instrumentation-circuit-breaker';
+import { ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel';
+import CircuitBreaker from 'opossum';
 
 class PullReader extends MetricReader {
   async onForceFlush() {}
