@@ -1,54 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readmeMetricNames } from '@otel-perf/test-utils';
+import { expectMetricsTable, readReadme, ticked } from '@otel-perf/test-utils';
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
 import { CACHE_METRICS } from '../src/semconv.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../src/version.js';
 
-const readmePath = join(import.meta.dirname, '..', 'README.md');
-const readme = readFileSync(readmePath, 'utf8');
-
-/** The rows of the first table under the heading `title`, as arrays of cells. */
-function table(title: string): string[][] {
-  const lines = readme.split('\n');
-  const start = lines.findIndex((l) => l.startsWith('#') && l.replace(/^#+\s*/, '') === title);
-  expect(start, `heading ${title}`).toBeGreaterThanOrEqual(0);
-  const rows: string[][] = [];
-  let inTable = false;
-  for (const line of lines.slice(start + 1)) {
-    if (line.startsWith('|')) {
-      inTable = true;
-      rows.push(
-        line
-          .slice(1, -1)
-          .split('|')
-          .map((c) => c.trim()),
-      );
-    } else if (inTable) break;
-  }
-  return rows.slice(2);
-}
-
-const ticked = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1] as string);
+const readme = readReadme(join(import.meta.dirname, '..', 'README.md'));
+const table = readme.table;
 
 describe('README', () => {
   it('lists exactly the metrics of semconv.ts, with instrument, unit and attributes', () => {
-    const rows = table('Metrics').map(([name, instrument, unit, attrs]) => ({
-      name: ticked(name ?? '')[0],
-      instrument,
-      unit: ticked(unit ?? '')[0] ?? '',
-      attributes: ticked(attrs ?? ''),
-    }));
-    expect(rows).toEqual(
-      CACHE_METRICS.map(({ name, instrument, unit, attributes }) => ({
-        name,
-        instrument,
-        unit,
-        attributes: [...attributes],
-      })),
-    );
-    expect(readmeMetricNames(readmePath)).toEqual(CACHE_METRICS.map((m) => m.name));
+    expectMetricsTable(readme, CACHE_METRICS);
   });
 
   it('documents every exported attribute and every value of the enumerated ones', () => {
@@ -69,7 +32,9 @@ describe('README', () => {
   });
 
   it('uses the Prometheus names the distro serves in its PromQL', () => {
-    const promql = [...readme.matchAll(/```promql\n([\s\S]*?)```/g)].map((m) => m[1] as string).join('\n');
+    const promql = [...readme.text.matchAll(/```promql\n([\s\S]*?)```/g)]
+      .map((m) => m[1] as string)
+      .join('\n');
     const names = new Set([...promql.matchAll(/\b(cache_[a-z_]+?)(?:\{|\[)/g)].map((m) => m[1]));
     expect([...names].sort()).toEqual([
       'cache_gets_total',

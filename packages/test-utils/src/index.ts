@@ -13,7 +13,8 @@ export {
 export { close, listen, waitFor } from './net.js';
 export type { NodeProcess } from './process.js';
 export { runNode } from './process.js';
-export { readmeMetricNames } from './readme.js';
+export type { DocumentedMetric, Readme } from './readme.js';
+export { expectMetricsTable, readmeMetricNames, readReadme, ticked } from './readme.js';
 export { postgresConfig, redisConfig, serviceHint } from './services.js';
 export type { ThrowawayServer } from './throwaway.js';
 export { freePort, startThrowawayPostgres, startThrowawayRedis } from './throwaway.js';
