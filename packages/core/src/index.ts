@@ -8,3 +8,4 @@ export type {
   Route,
 } from './plugin.js';
 export { MAX_ATTRIBUTE_LENGTH, safeAttributeValue, safeCall } from './safe.js';
+export type { InstrumentKind, MetricDescriptor } from './semconv.js';

@@ -1,3 +1,4 @@
+import type { MetricDescriptor as CoreMetricDescriptor } from '@otel-perf/core';
 /**
  * Every metric and attribute name this package emits. OpenTelemetry has no semantic convention for caches;
  * these names are ours, anchored on what teams already read: Micrometer's `cache.gets{result}`, `cache.puts`,
@@ -87,18 +88,11 @@ export const METRIC_CACHE_LOAD_DURATION = 'cache.load.duration' as const;
 /** Loads saved by single-flight. */
 export const METRIC_CACHE_LOADS_DEDUPLICATED = 'cache.loads.deduplicated' as const;
 
-/** The kind of OpenTelemetry instrument behind a metric. */
+/** The kinds of OpenTelemetry instrument behind this package's metrics. */
 export type InstrumentKind = 'Histogram' | 'ObservableCounter' | 'ObservableUpDownCounter';
 
-/** One metric this package emits: the single source for instrument creation and the README table. */
-export interface MetricDescriptor {
-  readonly name: string;
-  readonly instrument: InstrumentKind;
-  readonly unit: string;
-  readonly description: string;
-  /** Attributes besides `cache.name`. */
-  readonly attributes: readonly string[];
-}
+/** One metric this package emits (attributes besides `cache.name`): the single source for instrument creation and the README table. */
+export type MetricDescriptor = CoreMetricDescriptor<InstrumentKind>;
 
 /** Every metric this package emits. */
 export const CACHE_METRICS = [

@@ -1,3 +1,4 @@
+import type { MetricDescriptor as CoreMetricDescriptor } from '@otel-perf/core';
 /**
  * Every metric and attribute name this package emits. OpenTelemetry has no semantic convention for circuit
  * breakers; these names are ours, anchored on resilience4j's Micrometer metrics (state, calls by kind,
@@ -86,7 +87,7 @@ export const METRIC_CIRCUIT_BREAKER_OPEN_TIME = 'circuit_breaker.open.time' as c
 /** Always 1; the breaker's configuration is in its attributes. */
 export const METRIC_CIRCUIT_BREAKER_CONFIG = 'circuit_breaker.config' as const;
 
-/** The kind of OpenTelemetry instrument behind a metric. */
+/** The kinds of OpenTelemetry instrument behind this package's metrics. */
 export type InstrumentKind =
   | 'Counter'
   | 'Histogram'
@@ -94,15 +95,8 @@ export type InstrumentKind =
   | 'ObservableUpDownCounter'
   | 'ObservableGauge';
 
-/** One metric this package emits: the single source for instrument creation and the README table. */
-export interface MetricDescriptor {
-  readonly name: string;
-  readonly instrument: InstrumentKind;
-  readonly unit: string;
-  readonly description: string;
-  /** Attributes besides `circuit_breaker.name`. */
-  readonly attributes: readonly string[];
-}
+/** One metric this package emits (attributes besides `circuit_breaker.name`): the single source for instrument creation and the README table. */
+export type MetricDescriptor = CoreMetricDescriptor<InstrumentKind>;
 
 /** Every metric this package emits. */
 export const CIRCUIT_BREAKER_METRICS = [

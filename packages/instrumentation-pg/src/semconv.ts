@@ -1,3 +1,4 @@
+import type { MetricDescriptor as CoreMetricDescriptor } from '@otel-perf/core';
 /**
  * Every metric and attribute name this package emits. The query and pool metrics are the OpenTelemetry
  * database semantic conventions (`db.client.operation.duration`, `db.client.connection.*`); the one name
@@ -61,17 +62,11 @@ export const METRIC_DB_CLIENT_CONNECTION_USE_TIME = 'db.client.connection.use_ti
  */
 export const METRIC_PG_CONNECTION_ERRORS = 'pg.connection.errors' as const;
 
-/** The kind of OpenTelemetry instrument behind a metric. */
+/** The kinds of OpenTelemetry instrument behind this package's metrics. */
 export type InstrumentKind = 'Counter' | 'Histogram' | 'ObservableUpDownCounter';
 
 /** One metric this package emits: the single source for instrument creation and the README table. */
-export interface MetricDescriptor {
-  readonly name: string;
-  readonly instrument: InstrumentKind;
-  readonly unit: string;
-  readonly description: string;
-  readonly attributes: readonly string[];
-}
+export type MetricDescriptor = CoreMetricDescriptor<InstrumentKind>;
 
 const POOL = [ATTR_DB_CLIENT_CONNECTION_POOL_NAME] as const;
 

@@ -1,3 +1,4 @@
+import type { MetricDescriptor as CoreMetricDescriptor } from '@otel-perf/core';
 /**
  * Every metric and attribute name this package emits. Names are the OpenTelemetry semantic conventions'
  * (`nodejs.*`, `v8js.*`, `process.*`, semantic-conventions 1.45) where they exist, with these additions and
@@ -78,7 +79,7 @@ export const METRIC_PROCESS_CPU_TIME = 'process.cpu.time' as const;
 /** CPU used in the trailing window over the CPUs available to the process (cgroup quota when set). */
 export const METRIC_PROCESS_CPU_UTILIZATION = 'process.cpu.utilization' as const;
 
-/** The kind of OpenTelemetry instrument behind a metric. */
+/** The kinds of OpenTelemetry instrument behind this package's metrics. */
 export type InstrumentKind =
   | 'Histogram'
   | 'ObservableCounter'
@@ -86,13 +87,7 @@ export type InstrumentKind =
   | 'ObservableGauge';
 
 /** One metric this package emits: the single source for instrument creation and the README table. */
-export interface MetricDescriptor {
-  readonly name: string;
-  readonly instrument: InstrumentKind;
-  readonly unit: string;
-  readonly description: string;
-  readonly attributes: readonly string[];
-}
+export type MetricDescriptor = CoreMetricDescriptor<InstrumentKind>;
 
 const delayGauge = (name: string, what: string) =>
   ({
