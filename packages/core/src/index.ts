@@ -1,3 +1,5 @@
+export type { BatchInstruments } from './batch.js';
+export { BatchRegistration } from './batch.js';
 export { bucketDelta, histogramQuantile } from './histogram.js';
 export type {
   OtelPerfPlugin,

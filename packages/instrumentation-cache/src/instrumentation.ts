@@ -1,6 +1,7 @@
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
-import { type CacheInstruments, createInstruments } from './instruments.js';
-import { registry } from './registry.js';
+import { BatchRegistration } from '@otel-perf/core';
+import { createInstruments } from './instruments.js';
+import { registry, type Sink } from './registry.js';
 import type { CacheInstrumentationConfig } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
@@ -19,8 +20,7 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 export class CacheInstrumentation extends InstrumentationBase<CacheInstrumentationConfig> {
   // `declare`: the base constructor calls _updateMetricInstruments and enable before subclass fields would be
   // initialised, and an initialiser would then overwrite what they set.
-  declare private _instruments: CacheInstruments | undefined;
-  declare private _registered: boolean;
+  declare private _batch: BatchRegistration<Sink> | undefined;
 
   constructor(config: CacheInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -31,35 +31,17 @@ export class CacheInstrumentation extends InstrumentationBase<CacheInstrumentati
   }
 
   protected override _updateMetricInstruments(): void {
-    const wasRegistered = this._registered === true;
-    this._unregister();
-    this._instruments = createInstruments(this.meter);
-    if (wasRegistered || this._enabled) this._register();
+    this._batch ??= new BatchRegistration(() => registry().sinks);
+    this._batch.replace(createInstruments(this.meter), this._enabled);
   }
 
   override enable(): void {
     super.enable();
-    this._register();
+    this._batch?.register();
   }
 
   override disable(): void {
     super.disable();
-    this._unregister();
-  }
-
-  private _register(): void {
-    const i = this._instruments;
-    if (!i || this._registered) return;
-    this._registered = true;
-    registry().sinks.add(i.sink);
-    i.meter.addBatchObservableCallback(i.callback, i.observables);
-  }
-
-  private _unregister(): void {
-    const i = this._instruments;
-    if (!i || !this._registered) return;
-    this._registered = false;
-    registry().sinks.delete(i.sink);
-    i.meter.removeBatchObservableCallback(i.callback, i.observables);
+    this._batch?.unregister();
   }
 }

@@ -5,6 +5,7 @@ import {
   type Meter,
   type Observable,
 } from '@opentelemetry/api';
+import type { BatchInstruments } from '@otel-perf/core';
 import { BODY_SIZE_BUCKETS, CACHE_OPERATION_BUCKETS, DB_OPERATION_BUCKETS } from '@otel-perf/views';
 import { registry, type Sink } from './registry.js';
 import {
@@ -32,12 +33,7 @@ export const COMPRESSION_RATIO_BUCKETS = [
 ] as const;
 
 /** The instruments of one instrumentation on one meter, and the batch callback that reports the counts. */
-export interface CacheInstruments {
-  readonly meter: Meter;
-  readonly sink: Sink;
-  readonly observables: Observable[];
-  readonly callback: BatchObservableCallback;
-}
+export type CacheInstruments = BatchInstruments<Sink>;
 
 type Observables = {
   gets: Observable;

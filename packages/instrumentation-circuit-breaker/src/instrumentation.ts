@@ -1,9 +1,9 @@
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import { safeCall } from '@otel-perf/core';
+import { BatchRegistration, safeCall } from '@otel-perf/core';
 import { invalid, optionalSeconds } from './guard.js';
-import { type BreakerInstruments, createInstruments } from './instruments.js';
+import { createInstruments } from './instruments.js';
 import { instrumentOpossum } from './opossum.js';
-import { registry } from './registry.js';
+import { registry, type Sink } from './registry.js';
 import type { CircuitBreakerInstrumentationConfig, OpossumBreakerLike } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
@@ -36,8 +36,7 @@ function defaultOpossumName(breaker: OpossumBreakerLike): string | undefined {
 export class CircuitBreakerInstrumentation extends InstrumentationBase<CircuitBreakerInstrumentationConfig> {
   // `declare`: the base constructor calls setConfig, _updateMetricInstruments and enable before subclass
   // fields would be initialised, and an initialiser would then overwrite what they set.
-  declare private _instruments: BreakerInstruments | undefined;
-  declare private _registered: boolean;
+  declare private _batch: BatchRegistration<Sink> | undefined;
   declare private _patchedClasses: WeakMap<Ctor, Ctor>;
 
   constructor(config: CircuitBreakerInstrumentationConfig = {}) {
@@ -71,36 +70,18 @@ export class CircuitBreakerInstrumentation extends InstrumentationBase<CircuitBr
   }
 
   protected override _updateMetricInstruments(): void {
-    const wasRegistered = this._registered === true;
-    this._unregister();
-    this._instruments = createInstruments(this.meter);
-    if (wasRegistered || this._enabled) this._register();
+    this._batch ??= new BatchRegistration(() => registry().sinks);
+    this._batch.replace(createInstruments(this.meter), this._enabled);
   }
 
   override enable(): void {
     super.enable();
-    this._register();
+    this._batch?.register();
   }
 
   override disable(): void {
     super.disable();
-    this._unregister();
-  }
-
-  private _register(): void {
-    const i = this._instruments;
-    if (!i || this._registered) return;
-    this._registered = true;
-    registry().sinks.add(i.sink);
-    i.meter.addBatchObservableCallback(i.callback, i.observables);
-  }
-
-  private _unregister(): void {
-    const i = this._instruments;
-    if (!i || !this._registered) return;
-    this._registered = false;
-    registry().sinks.delete(i.sink);
-    i.meter.removeBatchObservableCallback(i.callback, i.observables);
+    this._batch?.unregister();
   }
 
   /** Replaces opossum's exported class by a subclass whose constructor measures the new breaker. */

@@ -7,6 +7,7 @@ import {
   type Meter,
   type Observable,
 } from '@opentelemetry/api';
+import type { BatchInstruments } from '@otel-perf/core';
 import { CIRCUIT_BREAKER_CALL_BUCKETS } from '@otel-perf/views';
 import type { BreakerHandle } from './handle.js';
 import { type Retired, registry, type Sink } from './registry.js';
@@ -28,12 +29,7 @@ import {
 } from './semconv.js';
 
 /** The instruments of one instrumentation on one meter, and the batch callback that feeds the gauges. */
-export interface BreakerInstruments {
-  readonly meter: Meter;
-  readonly sink: Sink;
-  readonly observables: Observable[];
-  readonly callback: BatchObservableCallback;
-}
+export type BreakerInstruments = BatchInstruments<Sink>;
 
 function describe(name: string): { description: string; unit: string } {
   const d = CIRCUIT_BREAKER_METRICS.find((m) => m.name === name);

@@ -3,10 +3,11 @@ import {
   InstrumentationNodeModuleDefinition,
   isWrapped,
 } from '@opentelemetry/instrumentation';
-import { createInstruments, type PgInstruments } from './instruments.js';
+import { BatchRegistration } from '@otel-perf/core';
+import { createInstruments } from './instruments.js';
 import { onNewPool } from './pool.js';
 import { clientAttributes, measureQuery } from './query.js';
-import { registry } from './registry.js';
+import { registry, type Sink } from './registry.js';
 import type { PgInstrumentationConfig, PoolLike } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
@@ -42,8 +43,7 @@ function invalid(key: string, value: unknown, allowed: string): never {
 export class PgInstrumentation extends InstrumentationBase<PgInstrumentationConfig> {
   // `declare`: the base constructor calls setConfig, _updateMetricInstruments and enable before subclass
   // fields would be initialised, and an initialiser would then overwrite what they set.
-  declare private _instruments: PgInstruments | undefined;
-  declare private _registered: boolean;
+  declare private _batch: BatchRegistration<Sink> | undefined;
 
   constructor(config: PgInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -63,7 +63,7 @@ export class PgInstrumentation extends InstrumentationBase<PgInstrumentationConf
     }
     super.setConfig({ slowQueryThreshold: 1, ...config });
     // The slow-query settings live in the sink: rebuild it when they change.
-    if (this._instruments) this._updateMetricInstruments();
+    if (this._batch) this._updateMetricInstruments();
   }
 
   protected override init() {
@@ -98,36 +98,18 @@ export class PgInstrumentation extends InstrumentationBase<PgInstrumentationConf
   }
 
   protected override _updateMetricInstruments(): void {
-    const wasRegistered = this._registered === true;
-    this._unregister();
-    this._instruments = createInstruments(this.meter, this._config);
-    if (wasRegistered || this._enabled) this._register();
+    this._batch ??= new BatchRegistration(() => registry().sinks);
+    this._batch.replace(createInstruments(this.meter, this._config), this._enabled);
   }
 
   override enable(): void {
     super.enable();
-    this._register();
+    this._batch?.register();
   }
 
   override disable(): void {
     super.disable();
-    this._unregister();
-  }
-
-  private _register(): void {
-    const i = this._instruments;
-    if (!i || this._registered) return;
-    this._registered = true;
-    registry().sinks.add(i.sink);
-    i.meter.addBatchObservableCallback(i.callback, i.observables);
-  }
-
-  private _unregister(): void {
-    const i = this._instruments;
-    if (!i || !this._registered) return;
-    this._registered = false;
-    registry().sinks.delete(i.sink);
-    i.meter.removeBatchObservableCallback(i.callback, i.observables);
+    this._batch?.unregister();
   }
 
   /** Replaces pg-pool's exported class by a subclass whose constructor registers the new pool. */

@@ -1,4 +1,5 @@
-import type { BatchObservableCallback, Meter, Observable, ObservableUpDownCounter } from '@opentelemetry/api';
+import type { BatchObservableCallback, Meter, ObservableUpDownCounter } from '@opentelemetry/api';
+import type { BatchInstruments } from '@otel-perf/core';
 import { DB_OPERATION_BUCKETS, POOL_TIME_BUCKETS } from '@otel-perf/views';
 import { prune } from './pool.js';
 import type { Sink } from './registry.js';
@@ -26,12 +27,7 @@ import type { PgInstrumentationConfig } from './types.js';
 export const DEFAULT_SLOW_QUERY_THRESHOLD = 1;
 
 /** The instruments of one instrumentation: the sink queries and pools record into, and the pool gauges. */
-export interface PgInstruments {
-  readonly meter: Meter;
-  readonly sink: Sink;
-  readonly observables: Observable[];
-  readonly callback: BatchObservableCallback;
-}
+export type PgInstruments = BatchInstruments<Sink>;
 
 const describe = (name: string): { description: string; unit: string } => {
   const d = PG_METRICS.find((m) => m.name === name) as MetricDescriptor;
