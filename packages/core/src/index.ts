@@ -1,6 +1,7 @@
 export type { BatchInstruments } from './batch.js';
 export { BatchRegistration } from './batch.js';
 export { bucketDelta, histogramQuantile } from './histogram.js';
+export { invalidOption, requiredString } from './options.js';
 export type {
   OtelPerfPlugin,
   PluginContext,

@@ -1,21 +1,12 @@
 import { diag } from '@opentelemetry/api';
+import { invalidOption as invalid, requiredString } from '@otel-perf/core';
 
-/** Throws the construction-time error every invalid option gets: the key, the bad value, what is allowed. */
-export function invalid(where: string, key: string, value: unknown, allowed: string): never {
-  let shown: string;
-  try {
-    shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
-  } catch {
-    shown = typeof value;
-  }
-  throw new TypeError(`${where}: ${key} must be ${allowed}, got ${shown}`);
-}
+/** The option checks shared with the other packages. */
+export { invalid };
 
 /** Validates a required cache name. */
 export function requiredName(where: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim().length === 0)
-    invalid(where, 'name', value, 'a non-empty string');
-  return value;
+  return requiredString(where, 'name', value);
 }
 
 /** Validates an optional layer name (`l1`, `l2`…, or any short lowercase word). */

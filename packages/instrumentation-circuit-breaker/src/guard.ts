@@ -1,4 +1,5 @@
 import { diag } from '@opentelemetry/api';
+import { invalidOption as invalid, requiredString as requiredName } from '@otel-perf/core';
 
 /**
  * Wraps one of our listeners so that nothing it throws reaches the library that emitted the event (an
@@ -14,16 +15,8 @@ export function guarded<A extends unknown[]>(what: string, fn: (...args: A) => v
   };
 }
 
-/** Throws the construction-time error every invalid option gets: the key, the bad value, what is allowed. */
-export function invalid(where: string, key: string, value: unknown, allowed: string): never {
-  let shown: string;
-  try {
-    shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
-  } catch {
-    shown = typeof value;
-  }
-  throw new TypeError(`${where}: ${key} must be ${allowed}, got ${shown}`);
-}
+/** The option checks shared with the other packages. */
+export { invalid, requiredName };
 
 /** Validates an optional number of seconds (> 0, finite). */
 export function optionalSeconds(where: string, key: string, value: unknown): number | undefined {
@@ -31,12 +24,5 @@ export function optionalSeconds(where: string, key: string, value: unknown): num
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     invalid(where, key, value, 'a positive finite number of seconds');
   }
-  return value;
-}
-
-/** Validates a required breaker name. */
-export function requiredName(where: string, key: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim().length === 0)
-    invalid(where, key, value, 'a non-empty string');
   return value;
 }
