@@ -1,11 +1,12 @@
 import type { MetricData, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import {
-  createTestMetrics,
   findMetric,
   histogramOf,
   pointsWith,
   type TestMetricReader,
   type TestMetrics,
+  uniqueName,
+  withInstrumentation,
 } from '@otel-perf/test-utils';
 import {
   ATTR_CACHE_EVICTION_CAUSE,
@@ -30,9 +31,7 @@ import {
   METRIC_CACHE_SIZE,
 } from '../src/index.js';
 
-let seq = 0;
-/** A cache name unique to this test run (the registry is process-wide and counts never go down). */
-export const uniqueName = (prefix: string) => `${prefix}-${process.pid}-${++seq}`;
+export { uniqueName };
 
 export interface Harness {
   metrics: TestMetrics;
@@ -43,18 +42,8 @@ export interface Harness {
 }
 
 export function harness(extraReaders: TestMetricReader[] = []): Harness {
-  const metrics = createTestMetrics({ extraReaders });
-  const instrumentation = new CacheInstrumentation();
-  instrumentation.setMeterProvider(metrics.meterProvider);
-  return {
-    metrics,
-    instrumentation,
-    read: async (name, reader) => reading(await metrics.collect(reader), name),
-    async cleanup() {
-      instrumentation.disable();
-      await metrics.shutdown();
-    },
-  };
+  const h = withInstrumentation(new CacheInstrumentation(), { extraReaders });
+  return { ...h, read: async (name, reader) => reading(await h.metrics.collect(reader), name) };
 }
 
 /** attribute value of `key` → value, over the points of `metric` matching `subset`. */

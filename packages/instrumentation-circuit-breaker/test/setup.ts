@@ -1,10 +1,11 @@
 import type { MetricData } from '@opentelemetry/sdk-metrics';
 import {
-  createTestMetrics,
   findMetric,
   pointsWith,
   sumValues,
   type TestMetrics,
+  uniqueName,
+  withInstrumentation,
 } from '@otel-perf/test-utils';
 import {
   ATTR_CIRCUIT_BREAKER_CALL_OUTCOME,
@@ -21,9 +22,7 @@ import {
   METRIC_CIRCUIT_BREAKER_TRANSITIONS,
 } from '../src/index.js';
 
-let seq = 0;
-/** A breaker name unique to this test run. */
-export const uniqueName = (prefix: string) => `${prefix}-${process.pid}-${++seq}`;
+export { uniqueName };
 
 /** A real MeterProvider + pull reader with the instrumentation enabled on it; `cleanup` undoes everything. */
 export interface Harness {
@@ -35,21 +34,17 @@ export interface Harness {
 }
 
 export function harness(config: CircuitBreakerInstrumentationConfig = { patchOpossum: false }): Harness {
-  const metrics = createTestMetrics();
-  const instrumentation = new CircuitBreakerInstrumentation(config);
-  instrumentation.setMeterProvider(metrics.meterProvider);
+  const h = withInstrumentation(new CircuitBreakerInstrumentation(config));
   const handles: InstrumentedBreaker[] = [];
   return {
-    metrics,
-    instrumentation,
-    track(h) {
-      handles.push(h);
-      return h;
+    ...h,
+    track(handle) {
+      handles.push(handle);
+      return handle;
     },
     async cleanup() {
-      for (const h of handles) h.dispose();
-      instrumentation.disable();
-      await metrics.shutdown();
+      for (const handle of handles) handle.dispose();
+      await h.cleanup();
     },
   };
 }

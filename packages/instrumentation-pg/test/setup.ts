@@ -1,11 +1,11 @@
 import { createRequire } from 'node:module';
 import type { MetricData } from '@opentelemetry/sdk-metrics';
 import {
-  createTestMetrics,
   pointsWith,
   postgresConfig,
   serviceHint,
   type TestMetrics,
+  withInstrumentation,
 } from '@otel-perf/test-utils';
 import type * as PgModule from 'pg';
 import { PgInstrumentation, type PgInstrumentationConfig } from '../src/index.js';
@@ -23,19 +23,8 @@ export interface Harness {
 }
 
 export function harness(config: PgInstrumentationConfig = {}): Harness {
-  const metrics = createTestMetrics();
-  const instrumentation = new PgInstrumentation(config);
-  instrumentation.setMeterProvider(metrics.meterProvider);
-  const pg = createRequire(import.meta.url)('pg') as typeof PgModule;
-  return {
-    metrics,
-    instrumentation,
-    pg,
-    async cleanup() {
-      instrumentation.disable();
-      await metrics.shutdown();
-    },
-  };
+  const h = withInstrumentation(new PgInstrumentation(config));
+  return { ...h, pg: createRequire(import.meta.url)('pg') as typeof PgModule };
 }
 
 /** A schema of this test process (dropped by `dropSchema`). */

@@ -1,13 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import type { Histogram } from '@opentelemetry/sdk-metrics';
 import {
-  createTestMetrics,
   findMetric,
   histogramOf,
   pointsWith,
   type TestMetricReader,
   type TestMetrics,
   type TestMetricsOptions,
+  withInstrumentation,
 } from '@otel-perf/test-utils';
 import { RuntimeInstrumentation, type RuntimeInstrumentationConfig } from '../src/index.js';
 
@@ -22,17 +22,7 @@ export function harness(
   config: RuntimeInstrumentationConfig = {},
   options: TestMetricsOptions = {},
 ): Harness {
-  const metrics = createTestMetrics(options);
-  const instrumentation = new RuntimeInstrumentation(config);
-  instrumentation.setMeterProvider(metrics.meterProvider);
-  return {
-    metrics,
-    instrumentation,
-    async cleanup() {
-      instrumentation.disable();
-      await metrics.shutdown();
-    },
-  };
+  return withInstrumentation(new RuntimeInstrumentation(config), options);
 }
 
 /** Keeps the event loop busy for `ms` milliseconds of wall time. */

@@ -1,4 +1,4 @@
-export type { TestMetrics, TestMetricsOptions } from './metrics.js';
+export type { Instrumented, MeterConsumer, TestMetrics, TestMetricsOptions } from './metrics.js';
 export {
   allMetrics,
   attributesMatch,
@@ -9,6 +9,8 @@ export {
   pointsWith,
   sumValues,
   TestMetricReader,
+  uniqueName,
+  withInstrumentation,
 } from './metrics.js';
 export { close, listen, waitFor } from './net.js';
 export type { NodeProcess } from './process.js';

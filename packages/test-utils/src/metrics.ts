@@ -37,6 +37,41 @@ export interface TestMetricsOptions {
   extraReaders?: TestMetricReader[];
 }
 
+/** What {@link withInstrumentation} needs of an instrumentation. */
+export interface MeterConsumer {
+  setMeterProvider(meterProvider: ApiMeterProvider): void;
+  disable(): void;
+}
+
+/** A real MeterProvider + pull reader(s) with an instrumentation set on it. */
+export interface Instrumented<I extends MeterConsumer> {
+  metrics: TestMetrics;
+  instrumentation: I;
+  /** Disables the instrumentation and shuts the provider down. */
+  cleanup(): Promise<void>;
+}
+
+/** Sets `instrumentation` on a fresh {@link createTestMetrics} provider; `cleanup` undoes both. */
+export function withInstrumentation<I extends MeterConsumer>(
+  instrumentation: I,
+  options: TestMetricsOptions = {},
+): Instrumented<I> {
+  const metrics = createTestMetrics(options);
+  instrumentation.setMeterProvider(metrics.meterProvider);
+  return {
+    metrics,
+    instrumentation,
+    async cleanup() {
+      instrumentation.disable();
+      await metrics.shutdown();
+    },
+  };
+}
+
+let seq = 0;
+/** A name unique to this test process (package registries are process-wide and their counts never go down). */
+export const uniqueName = (prefix: string): string => `${prefix}-${process.pid}-${++seq}`;
+
 export function createTestMetrics(options: TestMetricsOptions = {}): TestMetrics {
   const reader = new TestMetricReader(options.temporality);
   const meterProvider = new MeterProvider({
