@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectMetricsTable, readReadme, ticked } from '@otel-perf/test-utils';
+import { expectAttributesTable, expectMetricsTable, readReadme, valuesOf } from '@otel-perf/test-utils';
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
 import { CACHE_METRICS } from '../src/semconv.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../src/version.js';
 
 const readme = readReadme(join(import.meta.dirname, '..', 'README.md'));
-const table = readme.table;
 
 describe('README', () => {
   it('lists exactly the metrics of semconv.ts, with instrument, unit and attributes', () => {
@@ -15,13 +14,8 @@ describe('README', () => {
   });
 
   it('documents every exported attribute and every value of the enumerated ones', () => {
-    const rows = table('Attributes');
-    const documented = rows.flatMap(([cell]) => ticked(cell ?? ''));
-    const exported = Object.entries(api)
-      .filter(([k]) => k.startsWith('ATTR_'))
-      .map(([, v]) => v as string);
-    expect([...documented].sort()).toEqual([...exported].sort());
-    const values = (attr: string) => ticked(rows.find(([c]) => ticked(c ?? '').includes(attr))?.[1] ?? '');
+    const rows = expectAttributesTable(readme, api);
+    const values = (attr: string) => valuesOf(rows, attr);
     expect(values('cache.result')).toEqual([...api.CACHE_RESULTS]);
     expect(values('cache.eviction.cause')).toEqual([...api.EVICTION_CAUSES]);
     expect(values('cache.operation').slice(0, 3)).toEqual([...api.CACHE_OPERATIONS]);

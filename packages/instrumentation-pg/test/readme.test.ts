@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { expectMetricsTable, readReadme, ticked } from '@otel-perf/test-utils';
+import { expectAttributesTable, expectMetricsTable, readReadme } from '@otel-perf/test-utils';
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
 import { PG_METRICS } from '../src/semconv.js';
@@ -13,11 +13,7 @@ describe('README', () => {
   });
 
   it('documents every attribute the package exports, and no other', () => {
-    const documented = table('Attributes').flatMap(([cell]) => ticked(cell ?? ''));
-    const exported = Object.entries(api)
-      .filter(([k]) => k.startsWith('ATTR_'))
-      .map(([, v]) => v as string);
-    expect([...documented].sort()).toEqual([...exported].sort());
+    expectAttributesTable(readme, api);
   });
 
   it('names the slow-query channel and the default threshold it has', () => {

@@ -1,5 +1,11 @@
 import { join } from 'node:path';
-import { expectMetricsTable, readReadme, ticked } from '@otel-perf/test-utils';
+import {
+  expectAttributesTable,
+  expectMetricsTable,
+  readReadme,
+  ticked,
+  valuesOf,
+} from '@otel-perf/test-utils';
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
 import { RUNTIME_METRICS } from '../src/semconv.js';
@@ -13,16 +19,10 @@ describe('README', () => {
   });
 
   it('documents every attribute the package exports, with their values', () => {
-    const rows = table('Attributes');
-    const documented = rows.flatMap(([cell]) => ticked(cell ?? ''));
-    const exported = Object.entries(api)
-      .filter(([k]) => k.startsWith('ATTR_'))
-      .map(([, v]) => v as string);
-    expect([...documented].sort()).toEqual([...exported].sort());
-    const valuesOf = (attr: string) => ticked(rows.find(([c]) => ticked(c ?? '').includes(attr))?.[1] ?? '');
-    expect(valuesOf('v8js.gc.type')).toEqual(expect.arrayContaining([...api.GC_TYPES]));
-    expect(valuesOf('nodejs.eventloop.state')).toEqual([...api.EVENTLOOP_STATES]);
-    expect(valuesOf('cpu.mode')).toEqual([...api.CPU_MODES]);
+    const rows = expectAttributesTable(readme, api);
+    expect(valuesOf(rows, 'v8js.gc.type')).toEqual(expect.arrayContaining([...api.GC_TYPES]));
+    expect(valuesOf(rows, 'nodejs.eventloop.state')).toEqual([...api.EVENTLOOP_STATES]);
+    expect(valuesOf(rows, 'cpu.mode')).toEqual([...api.CPU_MODES]);
   });
 
   it('documents every option with its default', () => {

@@ -16,7 +16,14 @@ export { close, listen, waitFor } from './net.js';
 export type { NodeProcess } from './process.js';
 export { runNode } from './process.js';
 export type { DocumentedMetric, Readme } from './readme.js';
-export { expectMetricsTable, readmeMetricNames, readReadme, ticked } from './readme.js';
+export {
+  expectAttributesTable,
+  expectMetricsTable,
+  readmeMetricNames,
+  readReadme,
+  ticked,
+  valuesOf,
+} from './readme.js';
 export { postgresConfig, redisConfig, serviceHint } from './services.js';
 export type { ThrowawayServer } from './throwaway.js';
 export { freePort, startThrowawayPostgres, startThrowawayRedis } from './throwaway.js';

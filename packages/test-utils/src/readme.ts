@@ -97,3 +97,22 @@ export function expectMetricsTable(
   expect(fromReadme).toEqual(fromCode);
   expect(readmeMetricNames(readme.path)).toEqual(fromCode.map((m) => m.name));
 }
+
+/**
+ * Asserts that the README's `Attributes` table names (in backticks, first column) exactly the values of the
+ * package's `ATTR_*` exports, and returns the table's rows for further checks.
+ */
+export function expectAttributesTable(readme: Readme, api: Record<string, unknown>): string[][] {
+  const rows = readme.table('Attributes');
+  const documented = rows.flatMap(([cell]) => ticked(cell ?? ''));
+  const exported = Object.entries(api)
+    .filter(([k]) => k.startsWith('ATTR_'))
+    .map(([, v]) => v as string);
+  expect([...documented].sort()).toEqual([...exported].sort());
+  return rows;
+}
+
+/** The backticked values in the second cell of the row whose first cell names `attr`. */
+export function valuesOf(rows: string[][], attr: string): string[] {
+  return ticked(rows.find(([c]) => ticked(c ?? '').includes(attr))?.[1] ?? '');
+}
