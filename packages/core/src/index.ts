@@ -1,3 +1,15 @@
+export type {
+  FastMetricProducerOptions,
+  FastPathViewsOptions,
+  HistogramDescriptor,
+  HistogramViewSettings,
+} from './aggregation.js';
+export {
+  createFastHistogram,
+  createFastMetricProducer,
+  FastHistogram,
+  ProducerRegistry,
+} from './aggregation.js';
 export type { BatchInstruments } from './batch.js';
 export { BatchRegistration } from './batch.js';
 export { bucketDelta, histogramQuantile } from './histogram.js';

@@ -1,4 +1,4 @@
-export type { HttpMetricProducerOptions } from './aggregation.js';
+export type { FastMetricProducerOptions as HttpMetricProducerOptions } from '@otel-perf/core';
 export { DEFAULT_CONFIG } from './config.js';
 export { HttpInstrumentation, IGNORE_SERVER } from './instrumentation.js';
 export {

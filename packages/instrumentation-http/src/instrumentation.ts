@@ -11,13 +11,14 @@ import {
 } from '@opentelemetry/api';
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
 import type { MetricProducer } from '@opentelemetry/sdk-metrics';
-import { BODY_SIZE_BUCKETS, HTTP_DURATION_BUCKETS, resolveBuckets } from '@otel-perf/views';
 import {
-  createHttpMetricProducer,
-  FastHistogram,
-  type HttpMetricProducerOptions,
+  createFastHistogram,
+  createFastMetricProducer,
+  type FastHistogram,
+  type FastMetricProducerOptions,
   ProducerRegistry,
-} from './aggregation.js';
+} from '@otel-perf/core';
+import { BODY_SIZE_BUCKETS, HTTP_DURATION_BUCKETS } from '@otel-perf/views';
 import {
   ACTIVE_SLOTS,
   activeAttributes,
@@ -176,9 +177,9 @@ export class HttpInstrumentation extends InstrumentationBase<HttpInstrumentation
    * const http = new HttpInstrumentation({ fastPath: true });
    * const reader = new PeriodicExportingMetricReader({ exporter, metricProducers: [http.metricProducer()] });
    */
-  metricProducer(options: HttpMetricProducerOptions = {}): MetricProducer {
+  metricProducer(options: FastMetricProducerOptions = {}): MetricProducer {
     this._producers ??= new ProducerRegistry();
-    return createHttpMetricProducer(
+    return createFastMetricProducer(
       () => (this._fast === undefined ? [] : fastList(this._fast)),
       { name: PACKAGE_NAME, version: PACKAGE_VERSION },
       this._producers,
@@ -515,19 +516,10 @@ function fastList(f: FastHistograms): FastHistogram[] {
   return [f.serverDuration, f.responseBodySize, f.requestBodySize, f.clientDuration];
 }
 
-/** The SDK's default per-collection series limit (`aggregationCardinalityLimit`). */
-const SDK_CARDINALITY_LIMIT = 2000;
-
 /** The fast-path histograms with the views applied as `createViews` would (buckets, allow-list, series cap). */
 function createFastHistograms(views: HttpViewsOptions, registry: ProducerRegistry): FastHistograms {
-  const make = (spec: HistogramSpec): FastHistogram => {
-    const override = views.buckets?.[spec.name];
-    const allow = views.attributes?.[spec.name];
-    // createViews' guard caps series at maxSeriesPerInstrument; the SDK's limit keeps limit - 1 series plus
-    // the overflow series per collection: the stricter of the two applies.
-    const limit = (views.cardinalityLimit ?? SDK_CARDINALITY_LIMIT) - 1;
-    const maxSeries = Math.max(1, Math.min(views.maxSeriesPerInstrument ?? limit, limit));
-    return new FastHistogram(
+  const make = (spec: HistogramSpec): FastHistogram =>
+    createFastHistogram(
       {
         name: spec.name,
         description: spec.description,
@@ -535,17 +527,9 @@ function createFastHistograms(views: HttpViewsOptions, registry: ProducerRegistr
         valueType: spec.valueType,
         advice: { explicitBucketBoundaries: [...spec.buckets] },
       },
-      {
-        boundaries:
-          override === undefined
-            ? [...spec.buckets]
-            : resolveBuckets(override, `views.buckets["${spec.name}"]`),
-        allow: allow === undefined ? undefined : new Set(allow),
-        maxSeries,
-      },
+      views,
       registry,
     );
-  };
   return {
     serverDuration: make(SERVER_DURATION),
     clientDuration: make(CLIENT_DURATION),

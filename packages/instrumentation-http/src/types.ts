@@ -1,14 +1,11 @@
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
-import type { CreateViewsOptions } from '@otel-perf/views';
+import type { FastPathViewsOptions } from '@otel-perf/core';
 
 /**
  * The view settings the fast path applies itself (the SDK's views do not see its histograms): the same
  * options as `createViews` from `@otel-perf/views`; only the entries of the four HTTP histograms are used.
  */
-export type HttpViewsOptions = Pick<
-  CreateViewsOptions,
-  'buckets' | 'attributes' | 'maxSeriesPerInstrument' | 'cardinalityLimit'
->;
+export type HttpViewsOptions = FastPathViewsOptions;
 
 /** Configuration of {@link HttpInstrumentation}. Every option is optional; defaults are merged in one place. */
 export interface HttpInstrumentationConfig extends InstrumentationConfig {

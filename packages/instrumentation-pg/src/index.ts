@@ -1,3 +1,4 @@
+export type { FastMetricProducerOptions as PgMetricProducerOptions } from '@otel-perf/core';
 export { PgInstrumentation, SUPPORTED_PG_POOL_VERSIONS, SUPPORTED_PG_VERSIONS } from './instrumentation.js';
 export { DEFAULT_SLOW_QUERY_THRESHOLD } from './instruments.js';
 export { instrumentPool } from './pool.js';
@@ -35,6 +36,7 @@ export { SLOW_QUERY_CHANNEL } from './slow.js';
 export type {
   InstrumentPoolOptions,
   PgInstrumentationConfig,
+  PgViewsOptions,
   PoolLike,
   PoolOptionsLike,
   SlowQueryEvent,

@@ -3,8 +3,15 @@ import {
   InstrumentationNodeModuleDefinition,
   isWrapped,
 } from '@opentelemetry/instrumentation';
-import { BatchRegistration } from '@otel-perf/core';
-import { createInstruments } from './instruments.js';
+import type { MetricProducer } from '@opentelemetry/sdk-metrics';
+import {
+  BatchRegistration,
+  createFastMetricProducer,
+  type FastMetricProducerOptions,
+  ProducerRegistry,
+} from '@otel-perf/core';
+import { createViews } from '@otel-perf/views';
+import { createFastHistograms, createInstruments, fastList, type PgFastHistograms } from './instruments.js';
 import { onNewPool } from './pool.js';
 import { clientAttributes, measureQuery } from './query.js';
 import { registry, type Sink } from './registry.js';
@@ -44,6 +51,9 @@ export class PgInstrumentation extends InstrumentationBase<PgInstrumentationConf
   // `declare`: the base constructor calls setConfig, _updateMetricInstruments and enable before subclass
   // fields would be initialised, and an initialiser would then overwrite what they set.
   declare private _batch: BatchRegistration<Sink> | undefined;
+  /** The fast-path histograms, when `fastPath` is on (else recordings go through the SDK instruments). */
+  declare private _fast: PgFastHistograms | undefined;
+  declare private _producers: ProducerRegistry | undefined;
 
   constructor(config: PgInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -61,7 +71,25 @@ export class PgInstrumentation extends InstrumentationBase<PgInstrumentationConf
     if (config.poolName !== undefined && typeof config.poolName !== 'function') {
       invalid('poolName', config.poolName, 'a function');
     }
-    super.setConfig({ slowQueryThreshold: 1, ...config });
+    if (config.fastPath !== undefined && typeof config.fastPath !== 'boolean') {
+      invalid('fastPath', config.fastPath, 'a boolean');
+    }
+    const views = config.views ?? {};
+    if (typeof views !== 'object' || views === null || Array.isArray(views)) {
+      invalid(
+        'views',
+        views,
+        'an object of createViews options (buckets, attributes, maxSeriesPerInstrument, cardinalityLimit)',
+      );
+    }
+    try {
+      createViews(views);
+    } catch (err) {
+      invalid('views', JSON.stringify(views), `valid createViews options (${(err as Error).message})`);
+    }
+    super.setConfig({ slowQueryThreshold: 1, fastPath: false, ...config, views });
+    this._producers ??= new ProducerRegistry();
+    this._fast = config.fastPath === true ? createFastHistograms(views, this._producers) : undefined;
     // The slow-query settings live in the sink: rebuild it when they change.
     if (this._batch) this._updateMetricInstruments();
   }
@@ -97,9 +125,28 @@ export class PgInstrumentation extends InstrumentationBase<PgInstrumentationConf
     ];
   }
 
+  /**
+   * A `MetricProducer` for ONE reader (pass it in that reader's `metricProducers` option). With `fastPath`
+   * on, the pg histograms are aggregated here and reach readers only through these producers: give one to
+   * every reader of the MeterProvider. With `fastPath` off the producer reports nothing.
+   *
+   * @example
+   * const pg = new PgInstrumentation({ fastPath: true });
+   * const reader = new PeriodicExportingMetricReader({ exporter, metricProducers: [pg.metricProducer()] });
+   */
+  metricProducer(options: FastMetricProducerOptions = {}): MetricProducer {
+    this._producers ??= new ProducerRegistry();
+    return createFastMetricProducer(
+      () => (this._fast === undefined ? [] : fastList(this._fast)),
+      { name: PACKAGE_NAME, version: PACKAGE_VERSION },
+      this._producers,
+      options,
+    );
+  }
+
   protected override _updateMetricInstruments(): void {
     this._batch ??= new BatchRegistration(() => registry().sinks);
-    this._batch.replace(createInstruments(this.meter, this._config), this._enabled);
+    this._batch.replace(createInstruments(this.meter, this._config, this._fast), this._enabled);
   }
 
   override enable(): void {

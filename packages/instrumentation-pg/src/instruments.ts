@@ -1,8 +1,18 @@
-import type { BatchObservableCallback, Meter, ObservableUpDownCounter } from '@opentelemetry/api';
-import type { BatchInstruments } from '@otel-perf/core';
+import {
+  type BatchObservableCallback,
+  type Meter,
+  type ObservableUpDownCounter,
+  ValueType,
+} from '@opentelemetry/api';
+import {
+  type BatchInstruments,
+  createFastHistogram,
+  type FastHistogram,
+  type ProducerRegistry,
+} from '@otel-perf/core';
 import { DB_OPERATION_BUCKETS, POOL_TIME_BUCKETS } from '@otel-perf/views';
 import { prune } from './pool.js';
-import type { Sink } from './registry.js';
+import type { Recorder, Sink } from './registry.js';
 import { registry } from './registry.js';
 import {
   ATTR_DB_CLIENT_CONNECTION_POOL_NAME,
@@ -21,7 +31,7 @@ import {
   type MetricDescriptor,
   PG_METRICS,
 } from './semconv.js';
-import type { PgInstrumentationConfig } from './types.js';
+import type { PgInstrumentationConfig, PgViewsOptions } from './types.js';
 
 /** Default slow-query threshold, in seconds. */
 export const DEFAULT_SLOW_QUERY_THRESHOLD = 1;
@@ -37,24 +47,66 @@ const describe = (name: string): { description: string; unit: string } => {
 const num = (v: unknown, fallback: number): number =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fallback;
 
-export function createInstruments(meter: Meter, config: PgInstrumentationConfig): PgInstruments {
-  const poolTime = (name: string) =>
-    meter.createHistogram(name, {
-      ...describe(name),
-      advice: { explicitBucketBoundaries: [...POOL_TIME_BUCKETS] },
-    });
+/** The fast-path histograms of one instrumentation (see `fastPath`). */
+export interface PgFastHistograms {
+  operationDuration: FastHistogram;
+  createTime: FastHistogram;
+  waitTime: FastHistogram;
+  useTime: FastHistogram;
+}
+
+/** The four histograms of the SDK path: name, description, unit, value type and default buckets. */
+function histogramDescriptors() {
+  const spec = (name: string, buckets: readonly number[]) => ({
+    name,
+    ...describe(name),
+    valueType: ValueType.DOUBLE,
+    advice: { explicitBucketBoundaries: [...buckets] },
+  });
+  return {
+    operationDuration: spec(METRIC_DB_CLIENT_OPERATION_DURATION, DB_OPERATION_BUCKETS),
+    createTime: spec(METRIC_DB_CLIENT_CONNECTION_CREATE_TIME, POOL_TIME_BUCKETS),
+    waitTime: spec(METRIC_DB_CLIENT_CONNECTION_WAIT_TIME, POOL_TIME_BUCKETS),
+    useTime: spec(METRIC_DB_CLIENT_CONNECTION_USE_TIME, POOL_TIME_BUCKETS),
+  };
+}
+
+/** The fast-path histograms, with the views applied as `createViews` would (buckets, allow-list, series cap). */
+export function createFastHistograms(views: PgViewsOptions, registry: ProducerRegistry): PgFastHistograms {
+  const d = histogramDescriptors();
+  return {
+    operationDuration: createFastHistogram(d.operationDuration, views, registry),
+    createTime: createFastHistogram(d.createTime, views, registry),
+    waitTime: createFastHistogram(d.waitTime, views, registry),
+    useTime: createFastHistogram(d.useTime, views, registry),
+  };
+}
+
+/** In reader order: the fast-path histograms a producer reports. */
+export function fastList(f: PgFastHistograms): FastHistogram[] {
+  return [f.operationDuration, f.createTime, f.waitTime, f.useTime];
+}
+
+export function createInstruments(
+  meter: Meter,
+  config: PgInstrumentationConfig,
+  fast?: PgFastHistograms,
+): PgInstruments {
+  const d = histogramDescriptors();
+  const histogram = (h: keyof PgFastHistograms): Recorder => {
+    if (fast !== undefined) return fast[h];
+    const { name, description, unit, advice } = d[h];
+    return meter.createHistogram(name, { description, unit, advice });
+  };
   const sink: Sink = {
-    operationDuration: meter.createHistogram(METRIC_DB_CLIENT_OPERATION_DURATION, {
-      ...describe(METRIC_DB_CLIENT_OPERATION_DURATION),
-      advice: { explicitBucketBoundaries: [...DB_OPERATION_BUCKETS] },
-    }),
+    operationDuration: histogram('operationDuration'),
     timeouts: meter.createCounter(
       METRIC_DB_CLIENT_CONNECTION_TIMEOUTS,
       describe(METRIC_DB_CLIENT_CONNECTION_TIMEOUTS),
     ),
-    createTime: poolTime(METRIC_DB_CLIENT_CONNECTION_CREATE_TIME),
-    waitTime: poolTime(METRIC_DB_CLIENT_CONNECTION_WAIT_TIME),
-    useTime: poolTime(METRIC_DB_CLIENT_CONNECTION_USE_TIME),
+    createTime: histogram('createTime'),
+    waitTime: histogram('waitTime'),
+    useTime: histogram('useTime'),
     connectionErrors: meter.createCounter(METRIC_PG_CONNECTION_ERRORS, describe(METRIC_PG_CONNECTION_ERRORS)),
     slowQueryThreshold: config.slowQueryThreshold ?? DEFAULT_SLOW_QUERY_THRESHOLD,
     onSlowQuery: config.onSlowQuery,

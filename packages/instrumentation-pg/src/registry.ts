@@ -1,14 +1,19 @@
-import type { Counter, Histogram } from '@opentelemetry/api';
+import type { Attributes, Counter } from '@opentelemetry/api';
 import type { PoolState } from './pool-state.js';
 import type { PoolOptionsLike, SlowQueryEvent } from './types.js';
 
+/** A histogram as the sink records into it: an SDK `Histogram`, or a fast-path `FastHistogram`. */
+export interface Recorder {
+  record(value: number, attributes: Attributes): void;
+}
+
 /** The synchronous instruments and slow-query settings of one enabled {@link PgInstrumentation}. */
 export interface Sink {
-  readonly operationDuration: Histogram;
+  readonly operationDuration: Recorder;
   readonly timeouts: Counter;
-  readonly createTime: Histogram;
-  readonly waitTime: Histogram;
-  readonly useTime: Histogram;
+  readonly createTime: Recorder;
+  readonly waitTime: Recorder;
+  readonly useTime: Recorder;
   readonly connectionErrors: Counter;
   readonly slowQueryThreshold: number;
   readonly onSlowQuery: ((event: SlowQueryEvent) => void) | undefined;

@@ -74,8 +74,29 @@ export const BUILTINS = {
   },
   pg: {
     enabledByDefault: true,
-    create: (options) =>
-      instrumentationPlugin('pg', new PgInstrumentation(options as PgInstrumentationConfig)),
+    create: (options, context) => {
+      const config = options as PgInstrumentationConfig;
+      // The fast path (histograms aggregated in the instrumentation, handed to every reader as a
+      // MetricProducer) is on by default here, as for http; `pg: { fastPath: false }` records through the SDK.
+      const resolved = {
+        ...config,
+        fastPath: config.fastPath ?? true,
+        views: config.views ?? context.views,
+      };
+      const instrumentation = new PgInstrumentation(resolved);
+      return {
+        name: 'pg',
+        instrumentations: () => [instrumentation],
+        metricProducers: () =>
+          resolved.fastPath
+            ? {
+                create: (o) => instrumentation.metricProducer(o),
+                fallBack: () =>
+                  instrumentation.setConfig({ ...instrumentation.getConfig(), fastPath: false }),
+              }
+            : undefined,
+      };
+    },
   },
   // Plugins that read other plugins start after them: health reads anomaly, the dashboard reads both.
   anomaly: {

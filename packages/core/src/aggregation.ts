@@ -9,14 +9,24 @@ import {
   InstrumentType,
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
-import { OVERFLOW_ATTRIBUTES } from '@otel-perf/views';
+import { type CreateViewsOptions, OVERFLOW_ATTRIBUTES, resolveBuckets } from '@otel-perf/views';
 
 /**
  * The fast path: explicit-bucket histograms aggregated inside the instrumentation (no attribute hashing per
  * recording: series are found by the identity of the cached, frozen attribute sets) and handed to readers
  * through the SDK's public `MetricProducer` interface, one producer per reader (a producer knows the
- * temporality of its reader and keeps that reader's delta state).
+ * temporality of its reader and keeps that reader's delta state). Shared by the instrumentations that offer a
+ * `fastPath` (http, pg).
  */
+
+/**
+ * The view settings a fast path applies itself (the SDK's views do not see its histograms): the same options
+ * as `createViews` from `@otel-perf/views`; only the entries of the instrumentation's own histograms are used.
+ */
+export type FastPathViewsOptions = Pick<
+  CreateViewsOptions,
+  'buckets' | 'attributes' | 'maxSeriesPerInstrument' | 'cardinalityLimit'
+>;
 
 /** What one histogram emits: the SDK instrument's name, description, unit and value type. */
 export interface HistogramDescriptor {
@@ -38,7 +48,7 @@ export interface HistogramViewSettings {
 }
 
 /** Options of a producer: the temporality selector of the reader it is handed to. */
-export interface HttpMetricProducerOptions {
+export interface FastMetricProducerOptions {
   /**
    * The reader's temporality selector (the same function or value the reader itself uses), asked for
    * `InstrumentType.HISTOGRAM` once, when the producer is created.
@@ -183,7 +193,7 @@ export class ProducerRegistry {
 }
 
 /** The producer handed to one reader. */
-class HttpMetricProducer implements MetricProducer {
+class FastMetricProducer implements MetricProducer {
   private readonly temporality: AggregationTemporality;
   private readonly slot: number;
   private readonly reported = new Map<Series, Reported>();
@@ -193,7 +203,7 @@ class HttpMetricProducer implements MetricProducer {
     private readonly source: () => readonly FastHistogram[],
     private readonly scope: { name: string; version: string },
     registry: ProducerRegistry,
-    options: HttpMetricProducerOptions,
+    options: FastMetricProducerOptions,
   ) {
     const selected = options.aggregationTemporalitySelector?.(InstrumentType.HISTOGRAM);
     this.temporality =
@@ -309,11 +319,40 @@ function later(a: HrTime, b: HrTime): HrTime {
 }
 
 /** A new producer for one reader over the given histograms. */
-export function createHttpMetricProducer(
+export function createFastMetricProducer(
   source: () => readonly FastHistogram[],
   scope: { name: string; version: string },
   registry: ProducerRegistry,
-  options: HttpMetricProducerOptions = {},
+  options: FastMetricProducerOptions = {},
 ): MetricProducer {
-  return new HttpMetricProducer(source, scope, registry, options);
+  return new FastMetricProducer(source, scope, registry, options);
+}
+
+/** The SDK's default per-collection series limit (`aggregationCardinalityLimit`). */
+const SDK_CARDINALITY_LIMIT = 2000;
+
+/** A fast-path histogram with the views applied as `createViews` would (buckets, allow-list, series cap). */
+export function createFastHistogram(
+  descriptor: HistogramDescriptor,
+  views: FastPathViewsOptions,
+  registry: ProducerRegistry,
+): FastHistogram {
+  const name = descriptor.name;
+  const override = views.buckets?.[name];
+  const allow = views.attributes?.[name];
+  // createViews' guard caps series at maxSeriesPerInstrument; the SDK's limit keeps limit - 1 series plus
+  // the overflow series per collection: the stricter of the two applies.
+  const limit = (views.cardinalityLimit ?? SDK_CARDINALITY_LIMIT) - 1;
+  const maxSeries = Math.max(1, Math.min(views.maxSeriesPerInstrument ?? limit, limit));
+  const defaults = descriptor.advice.explicitBucketBoundaries;
+  return new FastHistogram(
+    { ...descriptor, advice: { explicitBucketBoundaries: [...defaults] } },
+    {
+      boundaries:
+        override === undefined ? [...defaults] : resolveBuckets(override, `views.buckets["${name}"]`),
+      allow: allow === undefined ? undefined : new Set(allow),
+      maxSeries,
+    },
+    registry,
+  );
 }
