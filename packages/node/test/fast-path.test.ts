@@ -1,8 +1,18 @@
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { AggregationTemporality, MetricReader } from '@opentelemetry/sdk-metrics';
 import type { OtelPerfPlugin } from '@otel-perf/core';
 import type { HttpInstrumentation } from '@otel-perf/instrumentation-http';
-import { close, findMetric, histogramOf, listen, TestMetricReader } from '@otel-perf/test-utils';
+import type { PgInstrumentation } from '@otel-perf/instrumentation-pg';
+import {
+  close,
+  findMetric,
+  histogramOf,
+  listen,
+  postgresConfig,
+  TestMetricReader,
+} from '@otel-perf/test-utils';
+import type * as PgModule from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getPlugin, metricsServerUrl, ready, shutdown, start } from '../src/index.js';
 import { httpGet } from './helpers.js';
@@ -117,5 +127,32 @@ describe('the HTTP fast path in the distro', () => {
     await traffic(1);
     const scrape = await httpGet(`${metricsServerUrl()}/metrics`);
     expect(scrape.body).toMatch(/http_server_request_duration_seconds_count\{[^}]*\/app[^}]*\} 1/);
+  });
+
+  it('pg: on in the distro, exported once to Prometheus; pg: { fastPath: false } records through the SDK', async () => {
+    const pgFastPath = () =>
+      (getPlugin('pg')?.instrumentations?.()[0] as PgInstrumentation | undefined)?.getConfig().fastPath;
+    start({ env });
+    await ready();
+    expect(pgFastPath()).toBe(true);
+    const pg = createRequire(import.meta.url)('pg') as typeof PgModule;
+    const name = `otel-perf-node-pg-fast-${process.pid}`;
+    const pool = new pg.Pool({ ...postgresConfig, application_name: name, max: 2 });
+    try {
+      await Promise.all([pool.query('select 1'), pool.query('select 2'), pool.query('select 3')]);
+    } finally {
+      await pool.end();
+    }
+    const scrape = await httpGet(`${metricsServerUrl()}/metrics`);
+    expect(scrape.body.match(/^# TYPE db_client_operation_duration_seconds histogram$/gm)).toHaveLength(1);
+    expect(scrape.body).toMatch(/db_client_operation_duration_seconds_count\{[^}]*SELECT[^}]*\} 3/);
+    expect(scrape.body).toMatch(
+      new RegExp(`db_client_connection_wait_time_seconds_count\\{[^}]*${name}[^}]*\\} 3`),
+    );
+    await shutdown();
+
+    start({ env, pg: { fastPath: false } });
+    await ready();
+    expect(pgFastPath()).toBe(false);
   });
 });
