@@ -22,7 +22,7 @@ function start(): Promise<void> {
 }
 
 function measure(
-  name: 'bare' | 'instrumented' | 'wrapped-disabled',
+  name: 'bare' | 'instrumented' | 'fast-path' | 'wrapped-disabled',
 ): Promise<{ value: number; extra: Record<string, number> }> {
   const w = worker;
   if (!w) throw new Error('bench worker not started');
@@ -57,6 +57,8 @@ await runBench({
   cases: [
     { name: 'bare pg', baseline: true, setup: start, run: () => measure('bare') },
     { name: 'instrumented', run: () => measure('instrumented') },
+    // fastPath: true, its histograms handed to the same reader through its MetricProducer (as in the distro).
+    { name: 'instrumented, fast path', run: () => measure('fast-path') },
     // A measured pool while the instrumentation is disabled: what its pass-through wrappers cost.
     { name: 'disabled (wrappers pass through)', run: () => measure('wrapped-disabled'), teardown: stop },
   ],
