@@ -318,14 +318,19 @@ function later(a: HrTime, b: HrTime): HrTime {
   return a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]) ? a : b;
 }
 
-/** A new producer for one reader over the given histograms. */
-export function createFastMetricProducer(
-  source: () => readonly FastHistogram[],
-  scope: { name: string; version: string },
-  registry: ProducerRegistry,
-  options: FastMetricProducerOptions = {},
-): MetricProducer {
-  return new FastMetricProducer(source, scope, registry, options);
+/** One instrumentation's fast path: its producer registry, and a producer per reader over its histograms. */
+export class FastPath {
+  readonly registry = new ProducerRegistry();
+
+  constructor(
+    private readonly scope: { name: string; version: string },
+    private readonly histograms: () => readonly FastHistogram[],
+  ) {}
+
+  /** A new producer for one reader over the current histograms (it keeps that reader's delta state). */
+  producer(options: FastMetricProducerOptions = {}): MetricProducer {
+    return new FastMetricProducer(this.histograms, this.scope, this.registry, options);
+  }
 }
 
 /** The SDK's default per-collection series limit (`aggregationCardinalityLimit`). */

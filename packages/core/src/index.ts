@@ -6,8 +6,8 @@ export type {
 } from './aggregation.js';
 export {
   createFastHistogram,
-  createFastMetricProducer,
   FastHistogram,
+  FastPath,
   ProducerRegistry,
 } from './aggregation.js';
 export type { BatchInstruments } from './batch.js';

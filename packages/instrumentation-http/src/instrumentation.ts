@@ -13,10 +13,10 @@ import { InstrumentationBase } from '@opentelemetry/instrumentation';
 import type { MetricProducer } from '@opentelemetry/sdk-metrics';
 import {
   createFastHistogram,
-  createFastMetricProducer,
   type FastHistogram,
   type FastMetricProducerOptions,
-  ProducerRegistry,
+  FastPath,
+  type ProducerRegistry,
 } from '@otel-perf/core';
 import { BODY_SIZE_BUCKETS, HTTP_DURATION_BUCKETS } from '@otel-perf/views';
 import {
@@ -140,7 +140,7 @@ export class HttpInstrumentation extends InstrumentationBase<HttpInstrumentation
   declare private _subscribed: boolean;
   /** The fast-path histograms, when `fastPath` is on (else recordings go through the SDK instruments). */
   declare private _fast: FastHistograms | undefined;
-  declare private _producers: ProducerRegistry | undefined;
+  declare private _fastPath: FastPath | undefined;
 
   constructor(config: HttpInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -157,8 +157,12 @@ export class HttpInstrumentation extends InstrumentationBase<HttpInstrumentation
     this._ignorePath = compilePathMatcher(resolved.ignorePaths);
     this._ignoreHosts =
       resolved.ignoreOutgoingHosts.length > 0 ? new Set(resolved.ignoreOutgoingHosts) : undefined;
-    this._producers ??= new ProducerRegistry();
-    this._fast = resolved.fastPath ? createFastHistograms(resolved.views, this._producers) : undefined;
+    this._fastPath ??= new FastPath({ name: PACKAGE_NAME, version: PACKAGE_VERSION }, () =>
+      this._fast === undefined ? [] : fastList(this._fast),
+    );
+    this._fast = resolved.fastPath
+      ? createFastHistograms(resolved.views, this._fastPath.registry)
+      : undefined;
     if (this._subscribed) {
       // Re-subscribe so the server/client switches take effect.
       this._unsubscribe();
@@ -178,13 +182,8 @@ export class HttpInstrumentation extends InstrumentationBase<HttpInstrumentation
    * const reader = new PeriodicExportingMetricReader({ exporter, metricProducers: [http.metricProducer()] });
    */
   metricProducer(options: FastMetricProducerOptions = {}): MetricProducer {
-    this._producers ??= new ProducerRegistry();
-    return createFastMetricProducer(
-      () => (this._fast === undefined ? [] : fastList(this._fast)),
-      { name: PACKAGE_NAME, version: PACKAGE_VERSION },
-      this._producers,
-      options,
-    );
+    // setConfig (run by the constructor) created it.
+    return (this._fastPath as FastPath).producer(options);
   }
 
   protected override _updateMetricInstruments(): void {

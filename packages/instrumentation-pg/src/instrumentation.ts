@@ -4,12 +4,7 @@ import {
   isWrapped,
 } from '@opentelemetry/instrumentation';
 import type { MetricProducer } from '@opentelemetry/sdk-metrics';
-import {
-  BatchRegistration,
-  createFastMetricProducer,
-  type FastMetricProducerOptions,
-  ProducerRegistry,
-} from '@otel-perf/core';
+import { BatchRegistration, type FastMetricProducerOptions, FastPath } from '@otel-perf/core';
 import { createViews } from '@otel-perf/views';
 import { createFastHistograms, createInstruments, fastList, type PgFastHistograms } from './instruments.js';
 import { onNewPool } from './pool.js';
@@ -53,7 +48,7 @@ export class PgInstrumentation extends InstrumentationBase<PgInstrumentationConf
   declare private _batch: BatchRegistration<Sink> | undefined;
   /** The fast-path histograms, when `fastPath` is on (else recordings go through the SDK instruments). */
   declare private _fast: PgFastHistograms | undefined;
-  declare private _producers: ProducerRegistry | undefined;
+  declare private _fastPath: FastPath | undefined;
 
   constructor(config: PgInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -88,8 +83,10 @@ export class PgInstrumentation extends InstrumentationBase<PgInstrumentationConf
       invalid('views', JSON.stringify(views), `valid createViews options (${(err as Error).message})`);
     }
     super.setConfig({ slowQueryThreshold: 1, fastPath: false, ...config, views });
-    this._producers ??= new ProducerRegistry();
-    this._fast = config.fastPath === true ? createFastHistograms(views, this._producers) : undefined;
+    this._fastPath ??= new FastPath({ name: PACKAGE_NAME, version: PACKAGE_VERSION }, () =>
+      this._fast === undefined ? [] : fastList(this._fast),
+    );
+    this._fast = config.fastPath === true ? createFastHistograms(views, this._fastPath.registry) : undefined;
     // The slow-query settings live in the sink: rebuild it when they change.
     if (this._batch) this._updateMetricInstruments();
   }
@@ -135,13 +132,8 @@ export class PgInstrumentation extends InstrumentationBase<PgInstrumentationConf
    * const reader = new PeriodicExportingMetricReader({ exporter, metricProducers: [pg.metricProducer()] });
    */
   metricProducer(options: FastMetricProducerOptions = {}): MetricProducer {
-    this._producers ??= new ProducerRegistry();
-    return createFastMetricProducer(
-      () => (this._fast === undefined ? [] : fastList(this._fast)),
-      { name: PACKAGE_NAME, version: PACKAGE_VERSION },
-      this._producers,
-      options,
-    );
+    // setConfig (run by the constructor) created it.
+    return (this._fastPath as FastPath).producer(options);
   }
 
   protected override _updateMetricInstruments(): void {

@@ -21,37 +21,18 @@ import {
   RuntimeInstrumentation,
   type RuntimeInstrumentationConfig,
 } from '@otel-perf/instrumentation-runtime';
-import { type Builtin, instrumentationPlugin } from './builtin.js';
+import { type Builtin, fastPathPlugin, instrumentationPlugin } from './builtin.js';
 
 export const BUILTINS = {
   http: {
     enabledByDefault: true,
-    create: (options, context) => {
-      const config = options as HttpInstrumentationConfig;
-      // The exporter's own requests to the OTLP endpoint are not app traffic. The fast path (histograms
-      // aggregated in the instrumentation, handed to every reader as a MetricProducer) is on by default
-      // here, with the distro's views; `http: { fastPath: false }` records through the SDK instead.
-      const withHosts = {
-        ...config,
-        fastPath: config.fastPath ?? true,
-        views: config.views ?? context.views,
-        ignoreOutgoingHosts: [...(config.ignoreOutgoingHosts ?? []), ...context.exportHosts],
-      };
-      // The metrics server marks itself (IGNORE_SERVER): scrapes and probes are not app traffic either.
-      const instrumentation = new HttpInstrumentation(withHosts);
-      return {
-        name: 'http',
-        instrumentations: () => [instrumentation],
-        metricProducers: () =>
-          withHosts.fastPath
-            ? {
-                create: (o) => instrumentation.metricProducer(o),
-                fallBack: () =>
-                  instrumentation.setConfig({ ...instrumentation.getConfig(), fastPath: false }),
-              }
-            : undefined,
-      };
-    },
+    // The exporter's own requests to the OTLP endpoint are not app traffic; the metrics server marks itself
+    // (IGNORE_SERVER): scrapes and probes are not app traffic either. Fast path on (see fastPathPlugin).
+    create: (options, context) =>
+      fastPathPlugin('http', context, options as HttpInstrumentationConfig, (config) => {
+        const hosts = [...(config.ignoreOutgoingHosts ?? []), ...context.exportHosts];
+        return new HttpInstrumentation({ ...config, ignoreOutgoingHosts: hosts });
+      }),
   },
   circuitBreaker: {
     enabledByDefault: true,
@@ -74,29 +55,14 @@ export const BUILTINS = {
   },
   pg: {
     enabledByDefault: true,
-    create: (options, context) => {
-      const config = options as PgInstrumentationConfig;
-      // The fast path (histograms aggregated in the instrumentation, handed to every reader as a
-      // MetricProducer) is on by default here, as for http; `pg: { fastPath: false }` records through the SDK.
-      const resolved = {
-        ...config,
-        fastPath: config.fastPath ?? true,
-        views: config.views ?? context.views,
-      };
-      const instrumentation = new PgInstrumentation(resolved);
-      return {
-        name: 'pg',
-        instrumentations: () => [instrumentation],
-        metricProducers: () =>
-          resolved.fastPath
-            ? {
-                create: (o) => instrumentation.metricProducer(o),
-                fallBack: () =>
-                  instrumentation.setConfig({ ...instrumentation.getConfig(), fastPath: false }),
-              }
-            : undefined,
-      };
-    },
+    // Fast path on, as for http (see fastPathPlugin); `pg: { fastPath: false }` records through the SDK.
+    create: (options, context) =>
+      fastPathPlugin(
+        'pg',
+        context,
+        options as PgInstrumentationConfig,
+        (config) => new PgInstrumentation(config),
+      ),
   },
   // Plugins that read other plugins start after them: health reads anomaly, the dashboard reads both.
   anomaly: {

@@ -5,6 +5,7 @@ import {
   type Histogram,
   MeterProvider,
   type MetricData,
+  type MetricProducer,
   MetricReader,
   type ResourceMetrics,
   type ViewOptions,
@@ -12,8 +13,11 @@ import {
 
 /** A pull reader for tests: `collect()` returns what a real exporter would receive. */
 export class TestMetricReader extends MetricReader {
-  constructor(temporality: AggregationTemporality = AggregationTemporality.CUMULATIVE) {
-    super({ aggregationTemporalitySelector: () => temporality });
+  constructor(
+    temporality: AggregationTemporality = AggregationTemporality.CUMULATIVE,
+    metricProducers?: MetricProducer[],
+  ) {
+    super({ aggregationTemporalitySelector: () => temporality, metricProducers });
   }
   protected override async onForceFlush(): Promise<void> {}
   protected override async onShutdown(): Promise<void> {}

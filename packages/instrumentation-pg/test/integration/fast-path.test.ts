@@ -5,11 +5,10 @@ import {
   type Histogram,
   MeterProvider,
   type MetricData,
-  MetricReader,
-  type MetricReaderOptions,
+  type MetricReader,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { findMetric, histogramOf, pointsWith, postgresConfig } from '@otel-perf/test-utils';
+import { findMetric, histogramOf, pointsWith, postgresConfig, TestMetricReader } from '@otel-perf/test-utils';
 import { DB_OPERATION_BUCKETS, OVERFLOW_ATTRIBUTES } from '@otel-perf/views';
 import type * as PgModule from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,14 +23,6 @@ import {
 } from '../../src/index.js';
 import { createSchema, dropSchema, SCHEMA } from '../setup.js';
 
-class Reader extends MetricReader {
-  constructor(options: MetricReaderOptions) {
-    super(options);
-  }
-  protected override async onForceFlush(): Promise<void> {}
-  protected override async onShutdown(): Promise<void> {}
-}
-
 const HISTOGRAMS = [
   METRIC_DB_CLIENT_OPERATION_DURATION,
   METRIC_DB_CLIENT_CONNECTION_CREATE_TIME,
@@ -42,13 +33,10 @@ const HISTOGRAMS = [
 /** An instrumentation on its own MeterProvider, with one reader per temporality (each with its producer). */
 function setup(config: PgInstrumentationConfig, temporalities: AggregationTemporality[]) {
   const instrumentation = new PgInstrumentation(config);
-  const readers = temporalities.map((t) => {
-    const selector = () => t;
-    return new Reader({
-      aggregationTemporalitySelector: selector,
-      metricProducers: [instrumentation.metricProducer({ aggregationTemporalitySelector: selector })],
-    });
-  });
+  const readers = temporalities.map(
+    (t) =>
+      new TestMetricReader(t, [instrumentation.metricProducer({ aggregationTemporalitySelector: () => t })]),
+  );
   const provider = new MeterProvider({ readers });
   instrumentation.setMeterProvider(provider);
   return { instrumentation, readers, provider };
@@ -87,7 +75,7 @@ function shape(metric: MetricData | undefined) {
     name: m.descriptor.name,
     description: m.descriptor.description,
     unit: m.descriptor.unit,
-    type: m.descriptor.type,
+    type: (m.descriptor as { type?: unknown }).type,
     valueType: m.descriptor.valueType,
     dataPointType: m.dataPointType,
     temporality: m.aggregationTemporality,
