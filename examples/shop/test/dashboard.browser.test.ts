@@ -1,9 +1,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { type NodeProcess, runNode } from '@otel-perf/test-utils';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embeddedEnv, type Started, start } from './spawn.js';
+import { embeddedEnv, stop } from './spawn.js';
 
 const here = resolve(import.meta.dirname, '..');
 const artifacts = join(here, 'test', 'artifacts');
@@ -40,26 +41,31 @@ function testConfig(): string {
   return file;
 }
 
-let shop: Started;
-let load: Started | undefined;
+let shop: NodeProcess;
+let load: NodeProcess | undefined;
 let browser: Browser;
 let page: Page;
 let metrics: string;
 let app: string;
 
 beforeAll(async () => {
-  shop = start(process.execPath, ['--require', '@otel-perf/node/register', join(here, 'src', 'main.js')], {
+  shop = runNode(['--require', '@otel-perf/node/register', join(here, 'src', 'main.js')], {
     cwd: here,
     env: embeddedEnv({ OTEL_PERF_CONFIG: testConfig(), OTEL_PERF_ANOMALY_API_TOKEN: TOKEN }),
+    group: true,
+    timeoutMs: 300_000,
   });
-  metrics = (await shop.waitFor(/metrics server listening on (http:\/\/\S+)/))[1] as string;
-  app = (await shop.waitFor(/\[shop\] listening on (http:\/\/\S+)/))[1] as string;
-  load = start(
-    process.execPath,
+  metrics = (
+    await shop.waitForOutput(/metrics server listening on (http:\/\/\S+)/, 120_000, 'all')
+  )[1] as string;
+  app = (await shop.waitForOutput(/\[shop\] listening on (http:\/\/\S+)/, 120_000, 'all'))[1] as string;
+  load = runNode(
     [join(here, 'src', 'loadgen.js'), '--target', app, '--scenario', 'steady', '--duration', '60'],
     {
       cwd: here,
       env: embeddedEnv(),
+      group: true,
+      timeoutMs: 300_000,
     },
   );
   browser = await chromium.launch({
@@ -85,8 +91,8 @@ const pageErrors: string[] = [];
 
 afterAll(async () => {
   await browser?.close().catch(() => undefined);
-  await load?.stop('SIGTERM');
-  await shop?.stop('SIGTERM');
+  if (load) await stop(load);
+  if (shop) await stop(shop);
 });
 
 /** Non-blank pixels in a chart canvas (uPlot draws lines on a transparent canvas). */

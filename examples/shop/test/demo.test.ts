@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
-import { waitFor } from '@otel-perf/test-utils';
+import { type NodeProcess, runProcess, waitFor } from '@otel-perf/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embeddedEnv, type Started, start } from './spawn.js';
+import { embeddedEnv, stop } from './spawn.js';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..');
 
@@ -9,21 +9,27 @@ const repo = resolve(import.meta.dirname, '..', '..', '..');
  * `npm start`, the README's first command, exactly as a user runs it (scripts/start.sh), on embedded
  * defaults: no DATABASE_URL (PGlite in-process behind a real pg pool), no REDIS_URL (L2 off), OS-chosen ports.
  */
-let demo: Started;
+let demo: NodeProcess;
 let metrics: string;
 let shop: string;
 
 beforeAll(async () => {
-  demo = start('bash', [join(repo, 'scripts', 'start.sh')], {
+  demo = runProcess('bash', [join(repo, 'scripts', 'start.sh')], {
     cwd: repo,
     env: embeddedEnv({ DEMO_DURATION: '60' }),
+    group: true,
+    timeoutMs: 400_000,
   });
-  metrics = (await demo.waitFor(/^\s+metrics\s+(http:\/\/\S+)\/metrics$/m))[1] as string;
-  shop = (await demo.waitFor(/^\s+the shop\s+(http:\/\/\S+)\/products\/1$/m))[1] as string;
+  metrics = (
+    await demo.waitForOutput(/^\s+metrics\s+(http:\/\/\S+)\/metrics$/m, 120_000, 'all')
+  )[1] as string;
+  shop = (
+    await demo.waitForOutput(/^\s+the shop\s+(http:\/\/\S+)\/products\/1$/m, 120_000, 'all')
+  )[1] as string;
 }, 180_000);
 
 afterAll(async () => {
-  await demo?.stop('SIGINT');
+  if (demo) await stop(demo, 'SIGINT');
 });
 
 async function text(url: string): Promise<{ status: number; body: string; type: string | null }> {
@@ -34,8 +40,12 @@ async function text(url: string): Promise<{ status: number; body: string; type: 
 describe('npm start on embedded defaults', () => {
   it('says where the database and cache come from', async () => {
     // The service's lines and the demo's banner arrive on different pipes: wait for each.
-    await demo.waitFor(/\[shop\] database: embedded PostgreSQL \(PGlite\) on 127\.0\.0\.1:\d+/, 30_000);
-    await demo.waitFor(/L2 Redis is off \(REDIS_URL is not set\)/, 30_000);
+    await demo.waitForOutput(
+      /\[shop\] database: embedded PostgreSQL \(PGlite\) on 127\.0\.0\.1:\d+/,
+      30_000,
+      'all',
+    );
+    await demo.waitForOutput(/L2 Redis is off \(REDIS_URL is not set\)/, 30_000, 'all');
     expect(demo.output()).toContain(`${metrics}/dashboard/`);
     expect(demo.output()).toContain(`${metrics}/health/ready`);
   });
@@ -125,7 +135,9 @@ describe('npm start on embedded defaults', () => {
   });
 
   it('serves the alert API, with the printed token for its write routes', async () => {
-    const token = (await demo.waitFor(/API token for acknowledge \/ silence: (\S+)\)/))[1] as string;
+    const token = (
+      await demo.waitForOutput(/API token for acknowledge \/ silence: (\S+)\)/, 120_000, 'all')
+    )[1] as string;
     const list = await text(`${metrics}/api/alerts`);
     expect(list.status).toBe(200);
     expect(JSON.parse(list.body)).toHaveProperty('alerts');
@@ -139,7 +151,7 @@ describe('npm start on embedded defaults', () => {
   });
 
   it('stops on SIGINT like any foreground command', async () => {
-    const exit = await demo.stop('SIGINT');
+    const exit = await stop(demo, 'SIGINT');
     expect(exit.code === 0 || exit.signal === 'SIGINT' || exit.code === 130).toBe(true);
   });
 });

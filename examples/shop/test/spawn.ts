@@ -1,66 +1,34 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { waitFor } from '@otel-perf/test-utils';
+import type { NodeProcess } from '@otel-perf/test-utils';
 
-/** A process group started by the tests (the demo starts children of its own). */
-export interface Started {
-  child: ChildProcess;
-  output(): string;
-  /** Resolves with the first match of `pattern` in stdout+stderr. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  /** Sends `signal` to the whole group and waits for the leader to exit (SIGKILL after `graceMs`). */
-  stop(
-    signal?: NodeJS.Signals,
-    graceMs?: number,
-  ): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+/**
+ * Signals the process group of `p` (started with `runProcess(..., { group: true })`: the demo starts
+ * children of its own) and waits for the leader to exit; SIGKILL to the group after `graceMs`, and at the
+ * end for any child left behind.
+ */
+export async function stop(
+  p: NodeProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 10_000,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (p.child.exitCode === null && p.child.signalCode === null) p.kill(signal);
+  const timer = setTimeout(() => p.kill('SIGKILL'), graceMs);
+  const result = await p.exited;
+  clearTimeout(timer);
+  p.kill('SIGKILL');
+  return result;
 }
 
-export function start(
-  command: string,
-  args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv },
-): Started {
-  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-    out += d;
-  });
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-    out += d;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const group = (signal: NodeJS.Signals) => {
-    try {
-      if (child.pid) process.kill(-child.pid, signal);
-    } catch {}
-  };
-  return {
-    child,
-    output: () => out,
-    waitFor: (pattern, timeoutMs = 120_000) =>
-      waitFor(() => out.match(pattern) ?? undefined, {
-        what: `${pattern} in the output (so far: ${out.slice(-2000)})`,
-        timeoutMs,
-      }),
-    async stop(signal = 'SIGTERM', graceMs = 10_000) {
-      if (child.exitCode === null && child.signalCode === null) group(signal);
-      const timer = setTimeout(() => group('SIGKILL'), graceMs);
-      const result = await exited;
-      clearTimeout(timer);
-      group('SIGKILL');
-      return result;
-    },
-  };
-}
-
-/** The environment of a fresh machine for the demo: no database or Redis configured, OS-chosen ports. */
+/**
+ * The environment of a fresh machine for the demo: no database or Redis configured, OS-chosen ports
+ * (`runProcess` merges it over `process.env`; an undefined value leaves the variable out).
+ */
 export function embeddedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of ['DATABASE_URL', 'REDIS_URL', 'OTEL_PERF_CONFIG', 'OTEL_METRICS_EXPORTER', 'NODE_OPTIONS'])
-    delete env[k];
   return {
-    ...env,
+    DATABASE_URL: undefined,
+    REDIS_URL: undefined,
+    OTEL_PERF_CONFIG: undefined,
+    OTEL_METRICS_EXPORTER: undefined,
+    NODE_OPTIONS: undefined,
     // Anything that fell back to a server on this machine would fail loudly: nothing listens there.
     PGHOST: '127.0.0.1',
     PGPORT: '1',

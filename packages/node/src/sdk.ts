@@ -188,7 +188,7 @@ function pluginReaders(
   }
   if (uncovered !== undefined && sources.length > 0) {
     diag.info(
-      `otel-perf: plugin ${uncovered} returned a reader without the distro's metricProducers; HTTP histograms are recorded through the SDK (slower fast path off)`,
+      `otel-perf: plugin ${uncovered} returned a reader without the distro's metricProducers; the fast paths are off and their histograms (http, pg) are recorded through the SDK`,
     );
     for (const s of sources) safeCall('metricProducers.fallBack()', () => s.fallBack());
   }

@@ -13,8 +13,8 @@ export {
   withInstrumentation,
 } from './metrics.js';
 export { close, listen, waitFor } from './net.js';
-export type { NodeProcess } from './process.js';
-export { runNode } from './process.js';
+export type { NodeProcess, RunOptions } from './process.js';
+export { runNode, runProcess } from './process.js';
 export type { DocumentedMetric, Readme } from './readme.js';
 export {
   expectAttributesTable,
