@@ -83,6 +83,13 @@ describe('collector pipeline, end to end', () => {
       ).map((s) => [s.metric.ingest_path ?? '', Number(s.value[1])]),
     );
 
+  /** The request count of `status` in the direct scrape of the app's /metrics (job node-direct). */
+  const directCount = (status: string): Promise<number | undefined> =>
+    queryScalar(
+      stack.prometheusUrl,
+      `sum(http_server_request_duration_seconds_count{job="node-direct",http_response_status_code="${status}"})`,
+    );
+
   /** Waits until both paths report `expected` requests of `status`. */
   const waitForCount = (status: string, expected: number) =>
     waitFor(
@@ -102,6 +109,12 @@ describe('collector pipeline, end to end', () => {
     const before = (await counts(status)).scrape ?? 0;
     await drive(appPort, path, 1);
     await waitForCount(status, before + 1);
+    // The direct scrape (job node-direct) is a third source of the same series: it must have it too.
+    await waitFor(async () => (await directCount(status)) === before + 1, {
+      timeoutMs: 30_000,
+      intervalMs: 500,
+      what: `${status} _count == ${before + 1} in the direct scrape`,
+    }).catch(async (err: unknown) => fail(`${String(err)}; last: ${await directCount(status)}`));
     await drive(appPort, path, total - 1);
   };
 
@@ -327,16 +340,19 @@ describe('collector pipeline, end to end', () => {
     // The collector's two paths (job = service name) and the direct scrape (job node-direct, no ingest_path).
     const sources = [`${JOB} remote_write`, `${JOB} scrape`, 'node-direct '];
     const source = (labels: Record<string, string>) => `${labels.job} ${labels.ingest_path ?? ''}`;
+    const firing = () =>
+      stack.webhooks
+        .flatMap((w) => w.alerts)
+        .filter((a) => a.status === 'firing' && a.labels.alertname === 'Http5xxRatioHigh');
     const alerts = await waitFor(
       () => {
-        const firing = stack.webhooks
-          .flatMap((w) => w.alerts)
-          .filter((a) => a.status === 'firing' && a.labels.alertname === 'Http5xxRatioHigh');
-        const seen = new Set(firing.map((a) => source(a.labels)));
-        return sources.every((s) => seen.has(s)) ? firing : undefined;
+        const seen = new Set(firing().map((a) => source(a.labels)));
+        return sources.every((s) => seen.has(s)) ? firing() : undefined;
       },
       { timeoutMs: 90_000, intervalMs: 500, what: `Http5xxRatioHigh webhooks for ${sources.join(', ')}` },
-    ).catch(fail);
+    ).catch((err: unknown) =>
+      fail(`${String(err)}; seen: ${JSON.stringify([...new Set(firing().map((a) => source(a.labels)))])}`),
+    );
     expect([...new Set(alerts.map((a) => source(a.labels)))].sort()).toEqual(sources);
     for (const a of alerts) {
       expect(a.labels).toMatchObject({ severity: 'page', component: 'http', e2e: 'fast' });
